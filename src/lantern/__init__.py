@@ -1,0 +1,1 @@
+"""Lantern: the information system of a national response to human trafficking."""

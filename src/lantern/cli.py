@@ -1,0 +1,59 @@
+"""The `lantern` command: Lantern's own operations, and Django's under `lantern manage`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+USAGE = """usage: lantern COMMAND [options]
+
+commands:
+  serve [--port N] [--workers N]   serve Lantern with gunicorn
+  demo [--no-serve] [--port N]     set up a demo (database, Azerbaijan pack, demo accounts), then serve
+  pack check PATH                  validate a jurisdiction pack; lists every problem
+  pack load PATH|az                load a jurisdiction pack, all or nothing
+  users create USERNAME --organisation CODE --role ROLE [--role ROLE ...]
+                                   create a staff account (asks for the password)
+  manage COMMAND ...               any Django management command (migrate, shell, ...)
+
+Run `lantern COMMAND --help` for the options of one command.
+"""
+
+LANTERN_COMMANDS = {"serve", "demo", "pack", "users"}
+
+
+def _prepare_demo_environment() -> None:
+    """A demo runs the production code paths with a generated key and says loudly that it is a demo."""
+    os.environ.setdefault("LANTERN_DEMO", "1")
+    if "LANTERN_SECRET_KEY" in os.environ or "LANTERN_SECRET_KEY_FILE" in os.environ:
+        return
+    home = Path(os.environ.get("LANTERN_HOME", Path.cwd()))
+    key_file = home / "var" / "demo-secret-key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    os.environ["LANTERN_SECRET_KEY_FILE"] = str(key_file)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments or arguments[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = arguments[0], arguments[1:]
+    if command not in LANTERN_COMMANDS | {"manage"}:
+        print(f"lantern: unknown command '{command}'.\n\n{USAGE}", file=sys.stderr)
+        return 2
+    if command == "demo":
+        _prepare_demo_environment()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
+    from django.core.management import execute_from_command_line
+
+    if command == "manage":
+        execute_from_command_line(["lantern manage", *rest])
+    else:
+        execute_from_command_line(["lantern", command, *rest])
+    return 0

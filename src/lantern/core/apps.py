@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "lantern.core"
+    label = "core"
+    verbose_name = "Organisations, people and reference data"

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from lantern.access import policy
+from lantern.core.models import Jurisdiction
+
+
+def installation(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "jurisdiction": Jurisdiction.objects.first(),
+        "can_use_admin": policy.can_use_admin(request.user)
+        or policy.can_view_security_events(request.user),
+    }

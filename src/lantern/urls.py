@@ -1,0 +1,26 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from lantern.access.api import ObtainTokenView
+from lantern.core import views as core_views
+from lantern.core.admin_site import lantern_admin
+from lantern.core.api import OrganisationViewSet
+
+api_router = DefaultRouter()
+api_router.register("organisations", OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("directory/", core_views.organisation_directory, name="organisation-directory"),
+    path("language/", core_views.set_language, name="set-language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("account/", include("lantern.access.urls")),
+    path("admin/", lantern_admin.urls),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+    ),
+    path("api/v1/", include(api_router.urls)),
+]
