@@ -57,25 +57,12 @@ class ObtainTokenView(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if (
-            policy.requires_two_factor(user)
-            and match_token(user, given.validated_data.get("otp_token", "")) is None
-        ):
-            record_security_event(
-                SecurityEventKind.TWO_FACTOR_FAILED,
-                username=user.get_username(),
-                user=user,
-                request=request._request,
-                detail="API token",
+        if policy.requires_two_factor(user):
+            refusal = self._second_factor_refusal(
+                request, user, given.validated_data.get("otp_token", "")
             )
-            return Response(
-                {
-                    "detail": _(
-                        "This account needs the six-digit code from its authenticator app in 'otp_token'."
-                    )
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            if refusal is not None:
+                return refusal
         token, _created = Token.objects.get_or_create(user=user)
         record_security_event(
             SecurityEventKind.TOKEN_ISSUED,
@@ -84,3 +71,27 @@ class ObtainTokenView(APIView):
             request=request._request,
         )
         return Response({"token": token.key})
+
+    def _second_factor_refusal(self, request: Request, user: User, code: str) -> Response | None:
+        if not code:
+            return Response(
+                {
+                    "detail": _(
+                        "This account needs the six-digit code from its authenticator app in 'otp_token'."
+                    )
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if match_token(user, code) is None:
+            record_security_event(
+                SecurityEventKind.TWO_FACTOR_FAILED,
+                username=user.get_username(),
+                user=user,
+                request=request._request,
+                detail="API token",
+            )
+            return Response(
+                {"detail": _("The authenticator code is not right. Try the newest code.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return None
