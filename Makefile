@@ -22,9 +22,9 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/ruff format --check src tests tools bench
-	$(BIN)/lint-imports --config pyproject.toml
+	$(BIN)/lint-imports pyproject.toml
 	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(BIN)/python -m django makemigrations --check --dry-run
-	$(BIN)/mypy src/lantern
+	LANTERN_DEBUG=1 $(BIN)/mypy src/lantern
 
 test: setup lint
 	@$(MAKE) --no-print-directory test-sqlite

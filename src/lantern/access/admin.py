@@ -38,8 +38,7 @@ class SignInAttemptAdmin(admin.ModelAdmin[AccessAttempt]):
 
     list_display = ["username", "failures_since_start", "attempt_time", "ip_address"]
     search_fields = ["username"]
-    fields = ["username", "failures_since_start", "attempt_time", "ip_address"]
-    readonly_fields = fields
+    fields = readonly_fields = ("username", "failures_since_start", "attempt_time", "ip_address")
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return policy.can_view_security_events(request.user)

@@ -71,7 +71,7 @@ def _locked_usernames() -> set[str]:
 
 
 @admin.register(User, site=lantern_admin)
-class LanternUserAdmin(ConfigurationAdmin[User], UserAdmin):  # type: ignore[misc]
+class LanternUserAdmin(ConfigurationAdmin[User], UserAdmin[User]):
     list_display = [
         "username",
         "first_name",
@@ -121,8 +121,14 @@ class LanternUserAdmin(ConfigurationAdmin[User], UserAdmin):  # type: ignore[mis
 
 class CodeEntryInline(admin.TabularInline[CodeEntry, CodeList]):
     model = CodeEntry
-    fields = ["code", "label_en", "label_az", "label_ru", "needs_review", "is_active"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "code",
+        "label_en",
+        "label_az",
+        "label_ru",
+        "needs_review",
+        "is_active",
+    )
     extra = 0
     can_delete = False
 
@@ -140,8 +146,7 @@ class DeadlineRuleAdmin(ReadOnlyPackAdmin):
 
 class BenefitRateInline(admin.TabularInline[BenefitRate, BenefitType]):
     model = BenefitRate
-    fields = ["effective_from", "amount", "legal_basis_en"]
-    readonly_fields = fields
+    fields = readonly_fields = ("effective_from", "amount", "legal_basis_en")
     extra = 0
     can_delete = False
 
@@ -154,8 +159,7 @@ class BenefitTypeAdmin(ReadOnlyPackAdmin):
 
 class AgeBandInline(admin.TabularInline[AgeBand, AgeBandScheme]):
     model = AgeBand
-    fields = ["code", "label_en", "min_age", "max_age"]
-    readonly_fields = fields
+    fields = readonly_fields = ("code", "label_en", "min_age", "max_age")
     extra = 0
     can_delete = False
 

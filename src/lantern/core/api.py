@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from lantern.access import policy
-from lantern.core.models import Organisation
+from lantern.core.models import CodeEntry, Organisation
 
 
 class CanViewDirectory(permissions.BasePermission):
@@ -17,8 +17,13 @@ class CanViewDirectory(permissions.BasePermission):
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # DRF's metaclass takes declared fields off the class, so `parent` does not shadow Field.parent.
+    parent: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
+    region: serializers.SlugRelatedField[CodeEntry] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Organisation

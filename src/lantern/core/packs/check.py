@@ -153,22 +153,24 @@ def _singular(word: str) -> str:
 
 def _plain_message(error: jsonschema.ValidationError, path: Path_, data: Any) -> str:
     where = _describe(path, data)
-    schema = error.schema if isinstance(error.schema, dict) else {}
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    rule: Any = error.validator_value
     if error.validator == "required":
         missing = error.message.split("'")[1]
         if schema.get("x-kind") == "labels":
             return f"{where}: the {LANGUAGE_NAMES[missing]} label ({missing}) is missing."
         return f"{where}: the required field '{missing}' is missing."
     if error.validator == "enum":
-        allowed = ", ".join(str(value) for value in error.validator_value)
+        allowed = ", ".join(str(value) for value in rule)
         return f"{where}: '{error.instance}' is not allowed here; use one of: {allowed}."
     if error.validator == "additionalProperties":
-        extra = ", ".join(sorted(set(error.instance) - set(schema.get("properties", {}))))
+        given: Any = error.instance
+        extra = ", ".join(sorted(set(given) - set(schema.get("properties", {}))))
         return f"{where}: unknown field(s) {extra}; check the spelling against docs/packs.md."
     if error.validator in ("pattern", "format") and "x-message" in schema:
         return f"{where}: '{error.instance}' {schema['x-message']}."
     if error.validator == "type":
-        expected = error.validator_value
+        expected: list[str] = rule if isinstance(rule, list) else [str(rule)]
         names = {
             "string": "text",
             "integer": "a whole number",
@@ -178,10 +180,7 @@ def _plain_message(error: jsonschema.ValidationError, path: Path_, data: Any) ->
             "boolean": "true or false",
             "null": "empty",
         }
-        wanted = " or ".join(
-            names.get(kind, kind)
-            for kind in (expected if isinstance(expected, list) else [expected])
-        )
+        wanted = " or ".join(names.get(kind, kind) for kind in expected)
         return f"{where}: must be {wanted}, not {error.instance!r}."
     if error.validator == "minLength":
         return f"{where}: must not be empty."
