@@ -118,3 +118,26 @@ def test_every_knob_is_read(tmp_path: Path) -> None:
     assert values["secure"] is False
     assert values["idle"] == 600
     assert values["limit"] == 3
+
+
+def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
+    clean = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("LANTERN_", "DJANGO_"))
+    }
+    clean.update(
+        LANTERN_SECRET_KEY=GOOD_KEY + "-Zx9",
+        LANTERN_HOME=str(tmp_path),
+        LANTERN_ALLOWED_HOSTS="lantern.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "lantern", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
