@@ -108,3 +108,17 @@ def test_two_factor_is_required_only_for_identity_roles_and_only_when_switched_o
     assert required == {Role.CASEWORKER, Role.SUPERVISOR, Role.INVESTIGATOR}
     settings.REQUIRE_2FA = False
     assert policy.requires_two_factor(persona(Role.CASEWORKER, username="another")) is False
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_role_may_read_organisations_through_the_api(role: Role) -> None:
+    client = Client()
+    client.force_login(persona(role))
+    assert client.get("/api/v1/organisations/").status_code == 200
+
+
+def test_a_superuser_created_with_django_manages_configuration() -> None:
+    superuser = persona(Role.AUDITOR, username="root")
+    superuser.is_superuser = True
+    assert policy.can_manage_configuration(superuser) is True
+    assert policy.can_use_admin(superuser) is True
