@@ -42,7 +42,8 @@ def main() -> int:
 
     from lantern.core.models import Organisation, Role
     from lantern.core.packs.check import read_pack
-    from lantern.core.packs.load import BUILT_IN_PACKS, load_pack
+    from lantern.core.packs.load import load_pack
+    from lantern.core.packs.paths import BUILT_IN_PACKS
     from tests.personas import persona
 
     call_command("migrate", verbosity=0)

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from lantern.core.models import Role, User
-from lantern.core.packs.load import BUILT_IN_PACKS, load_pack
+from lantern.core.packs.load import load_pack
+from lantern.core.packs.paths import BUILT_IN_PACKS
 from tests.personas import persona
 
 AZ_PACK = BUILT_IN_PACKS / "az"

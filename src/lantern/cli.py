@@ -47,13 +47,36 @@ def main(argv: list[str] | None = None) -> int:
     if command not in LANTERN_COMMANDS | {"manage"}:
         print(f"lantern: unknown command '{command}'.\n\n{USAGE}", file=sys.stderr)
         return 2
+    if command == "pack" and rest[:1] == ["check"] and len(rest) == 2:
+        return _check_pack(rest[1])
     if command == "demo":
         _prepare_demo_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    if command == "manage":
-        execute_from_command_line(["lantern manage", *rest])
-    else:
-        execute_from_command_line(["lantern", command, *rest])
+    try:
+        if command == "manage":
+            execute_from_command_line(["lantern manage", *rest])
+        else:
+            execute_from_command_line(["lantern", command, *rest])
+    except ImproperlyConfigured as problem:
+        print(f"lantern: the configuration is not usable: {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _check_pack(path: str) -> int:
+    """Checking a pack needs no database and no settings, so a pack author can run it anywhere."""
+    from lantern.core.packs.check import read_pack
+    from lantern.core.packs.paths import resolve_pack_folder
+
+    folder = resolve_pack_folder(path)
+    pack = read_pack(folder)
+    for problem in pack.problems:
+        print(problem, file=sys.stderr)
+    if pack.problems:
+        print(f"{folder}: {len(pack.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{folder}: the pack is valid.")
     return 0

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hierarchy(db: None) -> None:
-    ministry = OrganisationFactory(code="ministry", name_en="Ministry of Internal Affairs", kind=OrganisationKind.STATE_BODY)
+    ministry = OrganisationFactory(
+        code="ministry", name_en="Ministry of Internal Affairs", kind=OrganisationKind.STATE_BODY
+    )
     OrganisationFactory(
         code="police",
         name_en="Main Department for Combating Human Trafficking",
@@ -23,8 +25,16 @@ def hierarchy(db: None) -> None:
         parent=ministry,
         aliases=["Chief Office against Trafficking in Humans"],
     )
-    OrganisationFactory(code="hotline", name_en="Hot Line", kind=OrganisationKind.HOTLINE, parent=ministry, phone="152")
-    OrganisationFactory(code="closed", name_en="Closed Shelter", kind=OrganisationKind.SHELTER, is_active=False)
+    OrganisationFactory(
+        code="hotline",
+        name_en="Hot Line",
+        kind=OrganisationKind.HOTLINE,
+        parent=ministry,
+        phone="152",
+    )
+    OrganisationFactory(
+        code="closed", name_en="Closed Shelter", kind=OrganisationKind.SHELTER, is_active=False
+    )
 
 
 def rows(client: Client, query: str = "") -> list[str]:
@@ -32,9 +42,13 @@ def rows(client: Client, query: str = "") -> list[str]:
     return [line.strip() for line in page.splitlines() if '<td class="depth-' in line]
 
 
-def test_the_directory_shows_the_hierarchy_and_hides_closed_organisations(hierarchy: None, caseworker: User) -> None:
+def test_the_directory_shows_the_hierarchy_and_hides_closed_organisations(
+    hierarchy: None, caseworker: User
+) -> None:
     found = rows(signed_in_client(caseworker))
-    ministry = next(index for index, row in enumerate(found) if "Ministry of Internal Affairs" in row)
+    ministry = next(
+        index for index, row in enumerate(found) if "Ministry of Internal Affairs" in row
+    )
     assert found[ministry].startswith('<td class="depth-0">')
     assert found[ministry + 1].startswith('<td class="depth-1">Hot Line')
     assert found[ministry + 2].startswith('<td class="depth-1">Main Department')
@@ -42,7 +56,9 @@ def test_the_directory_shows_the_hierarchy_and_hides_closed_organisations(hierar
 
 
 @pytest.mark.parametrize("query", ["chief office", "152", "Главное", "POLICE"])
-def test_search_finds_names_in_every_language_aliases_codes_and_phones(hierarchy: None, caseworker: User, query: str) -> None:
+def test_search_finds_names_in_every_language_aliases_codes_and_phones(
+    hierarchy: None, caseworker: User, query: str
+) -> None:
     found = rows(signed_in_client(caseworker), f"?q={query}")
     assert len(found) == 1
 

@@ -103,9 +103,9 @@ def test_the_one_time_allowance_follows_its_effective_dates(az_pack: Path) -> No
         ("greta", 35, "35-55"),
         ("greta", 55, "55-plus"),
         ("greta", 90, "55-plus"),
-        ("annual_report", 0, "under-18"),
-        ("annual_report", 35, "over-35"),
-        ("annual_report", 70, "over-35"),
+        ("annual_report", 0, "child"),
+        ("annual_report", 35, "35-plus"),
+        ("annual_report", 70, "35-plus"),
     ],
 )
 def test_age_bands_include_the_lower_bound_and_exclude_the_upper(
@@ -155,7 +155,7 @@ def test_a_new_version_updates_by_code_and_retires_what_it_drops(
     replace_once(pack_copy / "code_lists" / "sexes.yaml", "en: Female", "en: Woman")
     sexes = pack_copy / "code_lists" / "sexes.yaml"
     text = sexes.read_text(encoding="utf-8")
-    start = text.index("  - code: unknown")
+    start = text.index("- code: unknown")
     sexes.write_text(text[:start], encoding="utf-8")
     female_id = CodeEntry.objects.get(code_list__code="sexes", code="female").pk
 

@@ -29,7 +29,6 @@ from lantern.core.models import (
 from lantern.core.packs.check import Pack, read_pack
 from lantern.core.packs.reader import Problem
 
-BUILT_IN_PACKS = Path(__file__).resolve().parent.parent.parent / "jurisdictions"
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -58,14 +57,6 @@ class LoadResult:
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
-
-
-def resolve_pack_folder(name_or_path: str) -> Path:
-    """``az`` names a built-in pack; anything else is a folder path."""
-    built_in = BUILT_IN_PACKS / name_or_path
-    if "/" not in name_or_path and built_in.is_dir():
-        return built_in
-    return Path(name_or_path)
 
 
 def pack_checksum(pack: Pack) -> str:

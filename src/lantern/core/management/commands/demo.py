@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lantern.core.demo import DEMO_PASSWORD, ensure_demo_accounts
 from lantern.core.management.commands.serve import serve
-from lantern.core.packs.load import PackConflict, PackInvalid, load_pack, resolve_pack_folder
+from lantern.core.packs.load import PackConflict, PackInvalid, load_pack
+from lantern.core.packs.paths import resolve_pack_folder
 
 
 class Command(BaseCommand):

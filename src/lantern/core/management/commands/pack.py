@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from lantern.core.packs.check import read_pack
-from lantern.core.packs.load import PackConflict, PackInvalid, load_pack, resolve_pack_folder
+from lantern.core.packs.load import PackConflict, PackInvalid, load_pack
+from lantern.core.packs.paths import resolve_pack_folder
 
 
 class Command(BaseCommand):
