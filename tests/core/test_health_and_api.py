@@ -94,6 +94,14 @@ def test_organisations_endpoint_filters_by_kind(caseworker: User) -> None:
     assert [organisation["code"] for organisation in response.json()["results"]] == ["police"]
 
 
+def test_organisations_endpoint_names_an_unknown_kind(caseworker: User) -> None:
+    client = Client()
+    client.force_login(caseworker)
+    response = client.get("/api/v1/organisations/?kind=charity")
+    assert response.status_code == 400
+    assert "unknown kind 'charity'" in response.json()["kind"][0]
+
+
 def test_organisations_endpoint_refuses_anonymous_and_bad_tokens() -> None:
     assert Client().get("/api/v1/organisations/").status_code == 401
     assert (

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from lantern.access import policy
-from lantern.core.models import CodeEntry, Organisation
+from lantern.core.models import CodeEntry, Organisation, OrganisationKind
 
 
 class CanViewDirectory(permissions.BasePermission):
@@ -56,5 +57,13 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
         )
         kind: Any = self.request.query_params.get("kind")
         if kind:
+            if kind not in OrganisationKind.values:
+                raise ValidationError(
+                    {
+                        "kind": [
+                            f"unknown kind '{kind}'; use one of: {', '.join(OrganisationKind.values)}."
+                        ]
+                    }
+                )
             queryset = queryset.filter(kind=kind)
         return queryset
