@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lantern.access import policy
 from lantern.access.services import unlock_account
-from lantern.core.admin_site import ConfigurationAdmin, lantern_admin
+from lantern.core.admin_site import (
+    ConfigurationAdmin,
+    ConfigurationInline,
+    PackDataInline,
+    lantern_admin,
+)
 from lantern.core.models import (
     AgeBand,
     AgeBandScheme,
@@ -60,7 +65,7 @@ class OrganisationAdmin(ConfigurationAdmin[Organisation]):
     raw_id_fields = ["region"]
 
 
-class UserRoleInline(admin.TabularInline[UserRole, User]):
+class UserRoleInline(ConfigurationInline[UserRole, User]):
     model = UserRole
     extra = 1
 
@@ -119,7 +124,7 @@ class LanternUserAdmin(ConfigurationAdmin[User], UserAdmin[User]):
         )
 
 
-class CodeEntryInline(admin.TabularInline[CodeEntry, CodeList]):
+class CodeEntryInline(PackDataInline[CodeEntry, CodeList]):
     model = CodeEntry
     fields = readonly_fields = (
         "code",
@@ -129,8 +134,6 @@ class CodeEntryInline(admin.TabularInline[CodeEntry, CodeList]):
         "needs_review",
         "is_active",
     )
-    extra = 0
-    can_delete = False
 
 
 @admin.register(CodeList, site=lantern_admin)
@@ -144,11 +147,9 @@ class DeadlineRuleAdmin(ReadOnlyPackAdmin):
     list_display = ["code", "name_en", "duration_amount", "duration_unit", "is_active"]
 
 
-class BenefitRateInline(admin.TabularInline[BenefitRate, BenefitType]):
+class BenefitRateInline(PackDataInline[BenefitRate, BenefitType]):
     model = BenefitRate
     fields = readonly_fields = ("effective_from", "amount", "legal_basis_en")
-    extra = 0
-    can_delete = False
 
 
 @admin.register(BenefitType, site=lantern_admin)
@@ -157,11 +158,9 @@ class BenefitTypeAdmin(ReadOnlyPackAdmin):
     inlines = [BenefitRateInline]
 
 
-class AgeBandInline(admin.TabularInline[AgeBand, AgeBandScheme]):
+class AgeBandInline(PackDataInline[AgeBand, AgeBandScheme]):
     model = AgeBand
     fields = readonly_fields = ("code", "label_en", "min_age", "max_age")
-    extra = 0
-    can_delete = False
 
 
 @admin.register(AgeBandScheme, site=lantern_admin)

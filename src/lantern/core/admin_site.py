@@ -43,3 +43,39 @@ class ConfigurationAdmin(admin.ModelAdmin[ModelT]):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return policy.can_manage_configuration(request.user)
+
+
+ParentT = TypeVar("ParentT", bound=Model)
+
+
+class ConfigurationInline(admin.TabularInline[ModelT, ParentT]):
+    """Rows edited inside a configuration page (e.g. an account's roles)."""
+
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return policy.can_manage_configuration(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return policy.can_manage_configuration(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return policy.can_manage_configuration(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return policy.can_manage_configuration(request.user)
+
+
+class PackDataInline(ConfigurationInline[ModelT, ParentT]):
+    """Pack rows shown inside their list; they change only by loading a pack."""
+
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
