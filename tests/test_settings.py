@@ -14,7 +14,8 @@ PROBE = (
     "import json, lantern.settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
     "'tz': s.TIME_ZONE, 'hosts': s.ALLOWED_HOSTS, 'twofa': s.REQUIRE_2FA, 'secure': s.SESSION_COOKIE_SECURE, "
-    "'idle': s.SESSION_COOKIE_AGE, 'limit': s.AXES_FAILURE_LIMIT, 'key': s.SECRET_KEY}))"
+    "'idle': s.SESSION_COOKIE_AGE, 'limit': s.AXES_FAILURE_LIMIT, 'key': s.SECRET_KEY, "
+    "'hasher': s.PASSWORD_HASHERS[0], 'lockout': s.AXES_COOLOFF_TIME.total_seconds()}))"
 )
 GOOD_KEY = "k" * 50
 
@@ -54,6 +55,8 @@ def test_production_defaults(tmp_path: Path) -> None:
     assert values["secure"] is True
     assert values["idle"] == 30 * 60
     assert values["limit"] == 5
+    assert values["lockout"] == 15 * 60
+    assert values["hasher"] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from lantern.cli import main
 from lantern.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -45,6 +46,43 @@ def test_python_dash_m_lantern_runs_djangos_commands() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_missing_secret_key_is_explained_without_a_traceback(tmp_path: Path) -> None:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("LANTERN_", "DJANGO_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lantern", "serve", "--port", "8799"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**environment, "LANTERN_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert "the configuration is not usable: LANTERN_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_pack_check_needs_no_settings_or_database() -> None:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("LANTERN_", "DJANGO_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lantern", "pack", "check", "az"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "the pack is valid" in result.stdout
 
 
 @pytest.mark.django_db
@@ -140,6 +178,11 @@ def test_demo_sets_up_one_account_per_role_in_a_fitting_organisation(settings) -
         if account.username in expected_kinds:
             assert user.organisation.kind == expected_kinds[account.username]
     assert "Two-step sign-in is OFF" in printed
+    for account in DEMO_ACCOUNTS:
+        signed_in = Client().post(
+            "/account/login/", {"username": account.username, "password": DEMO_PASSWORD}
+        )
+        assert signed_in.status_code == 302, account.username
     # Running it again resets the demo accounts and adds nothing.
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert User.objects.count() == len(DEMO_ACCOUNTS)
