@@ -64,14 +64,14 @@ def demo_server(tmp_path: Path):  # type: ignore[no-untyped-def]
                 time.sleep(0.5)
         else:
             raise AssertionError("lantern demo did not answer within 120 seconds")
-        yield base, process, tmp_path
+        yield base, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 
 def test_the_demo_serves_the_login_page_health_schema_and_static_files(demo_server) -> None:  # type: ignore[no-untyped-def]
-    base, process, home = demo_server
+    base, home = demo_server
     status, page = fetch(f"{base}/")
     assert status == 200  # redirected to the login page
     assert b"<h1>Sign in to Lantern</h1>" in page
