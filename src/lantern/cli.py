@@ -24,18 +24,36 @@ Run `lantern COMMAND --help` for the options of one command.
 LANTERN_COMMANDS = {"serve", "demo", "pack", "users"}
 
 
+def _demo_key_file() -> Path:
+    return Path(os.environ.get("LANTERN_HOME", Path.cwd())) / "var" / "demo-secret-key"
+
+
+def _key_configured() -> bool:
+    return "LANTERN_SECRET_KEY" in os.environ or "LANTERN_SECRET_KEY_FILE" in os.environ
+
+
 def _prepare_demo_environment() -> None:
     """A demo runs the production code paths with a generated key and says loudly that it is a demo."""
     os.environ.setdefault("LANTERN_DEMO", "1")
-    if "LANTERN_SECRET_KEY" in os.environ or "LANTERN_SECRET_KEY_FILE" in os.environ:
+    if _key_configured():
         return
-    home = Path(os.environ.get("LANTERN_HOME", Path.cwd()))
-    key_file = home / "var" / "demo-secret-key"
+    key_file = _demo_key_file()
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         key_file.chmod(0o600)
     os.environ["LANTERN_SECRET_KEY_FILE"] = str(key_file)
+
+
+def _is_demo_installation() -> bool:
+    """After `lantern demo`, other commands act on the same demo without further set-up.
+
+    Only where nothing is configured: no key and no database URL. A production
+    installation sets both, so it can never be taken for a demo.
+    """
+    if _key_configured() or "LANTERN_DATABASE_URL" in os.environ:
+        return False
+    return _demo_key_file().exists()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if command == "pack" and rest[:1] == ["check"] and len(rest) == 2:
         return _check_pack(rest[1])
-    if command == "demo":
+    if command == "demo" or _is_demo_installation():
         _prepare_demo_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
     from django.core.exceptions import ImproperlyConfigured
@@ -62,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             execute_from_command_line(["lantern", command, *rest])
     except ImproperlyConfigured as problem:
         print(f"lantern: the configuration is not usable: {problem}", file=sys.stderr)
+        print(
+            "To try Lantern, run `lantern demo` (or `make run`) first; it sets up a demo in ./var/.",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

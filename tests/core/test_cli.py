@@ -67,6 +67,35 @@ def test_a_missing_secret_key_is_explained_without_a_traceback(tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
+def test_after_a_demo_other_commands_act_on_the_demo(tmp_path: Path) -> None:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("LANTERN_", "DJANGO_"))
+    }
+    environment["LANTERN_HOME"] = str(tmp_path)
+
+    def lantern(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lantern", *arguments],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+            env=environment,
+        )
+
+    assert lantern("demo", "--no-serve").returncode == 0
+    reload = lantern("pack", "load", "az")
+    assert reload.returncode == 0, reload.stderr
+    assert "already loaded; nothing changed" in reload.stdout
+    # Configuring a real database means this is no demo: the key is required again.
+    environment["LANTERN_DATABASE_URL"] = f"sqlite:///{tmp_path / 'production.sqlite3'}"
+    refused = lantern("pack", "load", "az")
+    assert refused.returncode == 2
+    assert "LANTERN_SECRET_KEY" in refused.stderr
+
+
 def test_pack_check_needs_no_settings_or_database() -> None:
     environment = {
         name: value
