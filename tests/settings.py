@@ -6,6 +6,8 @@ os.environ.setdefault("LANTERN_SECRET_KEY", "test-secret-key-for-lantern-tests-o
 os.environ.setdefault("LANTERN_DATABASE_URL", "sqlite://:memory:")
 os.environ.setdefault("LANTERN_HTTPS", "0")
 os.environ.setdefault("LANTERN_REQUIRE_2FA", "0")
+os.environ.setdefault("LANTERN_VAULT_KEYS", "test1:dGVzdC12YXVsdC1rZXktMDEyMzQ1Njc4OWFiY2RlZmc=")
+os.environ.setdefault("LANTERN_VAULT_INDEX_KEY", "dGVzdC1uYW1lLWluZGV4LWtleS0wMTIzNDU2Nzg5YWI=")
 
 from lantern.settings import *  # noqa: F403
 from lantern.settings import DATABASES, STORAGES

@@ -18,6 +18,10 @@ PROBE = (
     "'hasher': s.PASSWORD_HASHERS[0], 'lockout': s.AXES_COOLOFF_TIME.total_seconds()}))"
 )
 GOOD_KEY = "k" * 50
+VAULT = {
+    "LANTERN_VAULT_KEYS": "k1:dGVzdC12YXVsdC1rZXktMDEyMzQ1Njc4OWFiY2RlZmc=",
+    "LANTERN_VAULT_INDEX_KEY": "dGVzdC1uYW1lLWluZGV4LWtleS0wMTIzNDU2Nzg5YWI=",
+}
 
 
 def load_settings(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -26,7 +30,9 @@ def load_settings(tmp_path: Path, **environment: str) -> subprocess.CompletedPro
         for name, value in os.environ.items()
         if not name.startswith(("LANTERN_", "DJANGO_"))
     }
+    clean.update(VAULT)
     clean.update(environment)
+    clean = {name: value for name, value in clean.items() if value != "<unset>"}
     clean["LANTERN_HOME"] = str(tmp_path)
     return subprocess.run(
         [sys.executable, "-c", PROBE],
@@ -71,6 +77,22 @@ def test_production_refuses_the_development_key(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "development key is refused" in result.stderr
+
+
+def test_production_refuses_to_start_without_vault_keys(tmp_path: Path) -> None:
+    result = load_settings(tmp_path, LANTERN_SECRET_KEY=GOOD_KEY, LANTERN_VAULT_KEYS="<unset>")
+    assert result.returncode != 0
+    assert "LANTERN_VAULT_KEYS and LANTERN_VAULT_INDEX_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_vault_keys(tmp_path: Path) -> None:
+    result = load_settings(
+        tmp_path,
+        LANTERN_SECRET_KEY=GOOD_KEY,
+        LANTERN_VAULT_KEYS="dev:ZGV2ZWxvcG1lbnQtdmF1bHQta2V5LW5vdC1zZWNyZXQ=",
+    )
+    assert result.returncode != 0
+    assert "development vault keys are refused" in result.stderr
 
 
 def test_development_may_use_the_development_key(tmp_path: Path) -> None:
@@ -130,6 +152,7 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> N
         if not name.startswith(("LANTERN_", "DJANGO_"))
     }
     clean.update(
+        VAULT,
         LANTERN_SECRET_KEY=GOOD_KEY + "-Zx9",
         LANTERN_HOME=str(tmp_path),
         LANTERN_ALLOWED_HOSTS="lantern.example",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 USAGE = """usage: lantern COMMAND [options]
@@ -32,17 +34,32 @@ def _key_configured() -> bool:
     return "LANTERN_SECRET_KEY" in os.environ or "LANTERN_SECRET_KEY_FILE" in os.environ
 
 
-def _prepare_demo_environment() -> None:
-    """A demo runs the production code paths with a generated key and says loudly that it is a demo."""
-    os.environ.setdefault("LANTERN_DEMO", "1")
-    if _key_configured():
+def _demo_secret(variable: str, file_name: str, make: Callable[[], str]) -> None:
+    """Point ``variable``_FILE at a key generated once for this demo, unless the operator set one."""
+    if variable in os.environ or f"{variable}_FILE" in os.environ:
         return
-    key_file = _demo_key_file()
+    key_file = _demo_key_file().parent / file_name
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.write_text(make(), encoding="utf-8")
         key_file.chmod(0o600)
-    os.environ["LANTERN_SECRET_KEY_FILE"] = str(key_file)
+    os.environ[f"{variable}_FILE"] = str(key_file)
+
+
+def _prepare_demo_environment() -> None:
+    """A demo runs the production code paths with generated keys and says loudly that it is a demo."""
+    os.environ.setdefault("LANTERN_DEMO", "1")
+    _demo_secret("LANTERN_SECRET_KEY", "demo-secret-key", lambda: secrets.token_urlsafe(50))
+    _demo_secret(
+        "LANTERN_VAULT_KEYS",
+        "demo-vault-keys",
+        lambda: f"demo1:{base64.b64encode(os.urandom(32)).decode()}",
+    )
+    _demo_secret(
+        "LANTERN_VAULT_INDEX_KEY",
+        "demo-vault-index-key",
+        lambda: base64.b64encode(os.urandom(32)).decode(),
+    )
 
 
 def _is_demo_installation() -> bool:

@@ -36,6 +36,23 @@ if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
 if not DEBUG and len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("LANTERN_SECRET_KEY must be at least 32 characters long.")
 
+# The identity vault's keys (see access/vault.py); never stored in the database.
+DEVELOPMENT_VAULT_KEYS = "dev:ZGV2ZWxvcG1lbnQtdmF1bHQta2V5LW5vdC1zZWNyZXQ="
+DEVELOPMENT_VAULT_INDEX_KEY = "ZGV2ZWxvcG1lbnQtbmFtZS1pbmRleC1ub3Qtc2VjcmU="
+VAULT_KEYS = env_secret("LANTERN_VAULT_KEYS", DEVELOPMENT_VAULT_KEYS if DEBUG else "")
+VAULT_INDEX_KEY = env_secret(
+    "LANTERN_VAULT_INDEX_KEY", DEVELOPMENT_VAULT_INDEX_KEY if DEBUG else ""
+)
+if not DEBUG and not (VAULT_KEYS and VAULT_INDEX_KEY):
+    raise ImproperlyConfigured(
+        "LANTERN_VAULT_KEYS and LANTERN_VAULT_INDEX_KEY (or their _FILE variants) must be set when "
+        "LANTERN_DEBUG is off: they protect victims' identities. `lantern vault new-keys` prints fresh ones."
+    )
+if not DEBUG and (
+    VAULT_KEYS == DEVELOPMENT_VAULT_KEYS or VAULT_INDEX_KEY == DEVELOPMENT_VAULT_INDEX_KEY
+):
+    raise ImproperlyConfigured("The development vault keys are refused outside development.")
+
 ALLOWED_HOSTS = env_list("LANTERN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("LANTERN_CSRF_TRUSTED_ORIGINS", [])
 
@@ -59,8 +76,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "simple_history",
     "lantern.core",
     "lantern.access",
+    "lantern.register",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +95,7 @@ MIDDLEWARE = [
     "lantern.core.middleware.UserLanguageMiddleware",
     "lantern.access.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

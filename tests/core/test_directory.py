@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hierarchy(db: None) -> None:
+def hierarchy(empty_database: None) -> None:
     ministry = OrganisationFactory(
         code="ministry", name_en="Ministry of Internal Affairs", kind=OrganisationKind.STATE_BODY
     )

@@ -68,7 +68,9 @@ def test_token_endpoint_counts_towards_the_lock_out(caseworker: User) -> None:
     assert Token.objects.count() == 0
 
 
-def test_organisations_endpoint_lists_active_organisations_with_a_token(caseworker: User) -> None:
+def test_organisations_endpoint_lists_active_organisations_with_a_token(
+    empty_database: None, caseworker: User
+) -> None:
     police = OrganisationFactory(
         code="police", kind=OrganisationKind.SPECIALISED_POLICE, name_en="Police"
     )
@@ -86,7 +88,7 @@ def test_organisations_endpoint_lists_active_organisations_with_a_token(casework
     assert child["parent"] == "police"
 
 
-def test_organisations_endpoint_filters_by_kind(caseworker: User) -> None:
+def test_organisations_endpoint_filters_by_kind(empty_database: None, caseworker: User) -> None:
     OrganisationFactory(code="police", kind=OrganisationKind.SPECIALISED_POLICE)
     client = Client()
     client.force_login(caseworker)

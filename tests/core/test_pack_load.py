@@ -126,7 +126,7 @@ def test_loading_twice_changes_nothing(az_pack: Path) -> None:
     assert snapshot() == {**before, "PackLoad": before["PackLoad"] + 1}
 
 
-def test_a_pack_with_mistakes_loads_nothing_at_all(pack_copy: Path, db: None) -> None:
+def test_a_pack_with_mistakes_loads_nothing_at_all(pack_copy: Path, empty_database: None) -> None:
     three_mistakes(pack_copy)
     with pytest.raises(PackInvalid) as refused:
         load_pack(pack_copy, loaded_by="tests")
@@ -177,7 +177,7 @@ def test_another_jurisdiction_is_refused(az_pack: Path, pack_copy: Path) -> None
     assert snapshot() == before
 
 
-def test_the_command_reports_a_load_and_a_reload(db: None) -> None:
+def test_the_command_reports_a_load_and_a_reload(empty_database: None) -> None:
     first, second = StringIO(), StringIO()
     call_command("pack", "load", "az", stdout=first)
     call_command("pack", "load", "az", stdout=second)
@@ -185,7 +185,9 @@ def test_the_command_reports_a_load_and_a_reload(db: None) -> None:
     assert "already loaded; nothing changed" in second.getvalue()
 
 
-def test_the_command_refuses_a_bad_pack_and_names_every_problem(pack_copy: Path, db: None) -> None:
+def test_the_command_refuses_a_bad_pack_and_names_every_problem(
+    pack_copy: Path, empty_database: None
+) -> None:
     three_mistakes(pack_copy)
     errors = StringIO()
     with pytest.raises(CommandError, match="3 problem\\(s\\) found; nothing was loaded"):

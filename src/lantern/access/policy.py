@@ -6,11 +6,14 @@ branch per line so that coverage shows every rule exercised.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
-from lantern.core.models import Role, User
+from lantern.core.models import OrganisationKind, Role, User
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -76,3 +79,142 @@ def acting_user(user: AnyUser) -> User:
     if active is None:
         raise PermissionDenied
     return active
+
+
+# --- The confidential register ---------------------------------------------------------------
+#
+# Need to know: a case is seen by the registering organisation's case-holding staff, by the
+# specialised police authority (every transfer goes to it by law), by an organisation while a
+# transfer or referral to it is open (a CaseAccessGrant), and by the hotline operator who
+# created it. Statisticians, coordinators, auditors and administrators see no case at all.
+# These functions take querysets and objects of the register without importing it, so that
+# the dependency stays one way (register depends on access).
+
+CASE_HOLDING_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.INVESTIGATOR})
+REGISTERING_ROLES = CASE_HOLDING_ROLES | {Role.HOTLINE_OPERATOR}
+DECIDING_ROLES = frozenset({Role.SUPERVISOR, Role.INVESTIGATOR})
+
+
+def _is_specialised_police(user: User) -> bool:
+    return (
+        user.organisation is not None
+        and user.organisation.kind == OrganisationKind.SPECIALISED_POLICE
+    )
+
+
+def visible_cases_filter(user: AnyUser) -> Q | None:
+    """The cases ``user`` may know of, as a filter on cases; None means none at all."""
+    active = _active_user(user)
+    if active is None or active.organisation_id is None:
+        return None
+    roles = active.role_codes()
+    if roles & CASE_HOLDING_ROLES and _is_specialised_police(active):
+        return Q()
+    allowed = Q(pk__in=[])
+    if roles & CASE_HOLDING_ROLES:
+        allowed |= Q(registering_organisation_id=active.organisation_id)
+        allowed |= Q(
+            access_grants__organisation_id=active.organisation_id,
+            access_grants__closed_at__isnull=True,
+        )
+    if Role.HOTLINE_OPERATOR in roles:
+        allowed |= Q(registered_by_id=active.pk)
+    if allowed == Q(pk__in=[]):
+        return None
+    return allowed
+
+
+def visible_cases(user: AnyUser, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """Narrow ``cases`` to those ``user`` may know of. Start every case query here."""
+    allowed = visible_cases_filter(user)
+    if allowed is None:
+        return cases.none()
+    if not allowed:
+        return cases
+    # A subquery, not a join: a case with several grants must still come back once.
+    return cases.filter(pk__in=cases.model._default_manager.filter(allowed).values("pk"))
+
+
+def visible_persons(user: AnyUser, persons: QuerySet[Any]) -> QuerySet[Any]:
+    """Persons with at least one case ``user`` may know of."""
+    allowed = visible_cases_filter(user)
+    if allowed is None:
+        return persons.none()
+    if not allowed:
+        return persons
+    case_model = persons.model._meta.get_field("cases").related_model
+    cases = visible_cases(user, case_model._default_manager.all())
+    return persons.filter(pk__in=cases.values("person_id"))
+
+
+def can_view_case(user: AnyUser, case: Any) -> bool:
+    return visible_cases(user, type(case)._default_manager.filter(pk=case.pk)).exists()
+
+
+def can_register_case(user: AnyUser) -> bool:
+    active = _active_user(user)
+    if active is None or active.organisation_id is None:
+        return False
+    return bool(active.role_codes() & REGISTERING_ROLES)
+
+
+def can_edit_case(user: AnyUser, case: Any) -> bool:
+    """Edit the non-identifying record: whoever may know of the case, except through a read-only path."""
+    if not can_view_case(user, case):
+        return False
+    return bool(roles_of(user) & REGISTERING_ROLES)
+
+
+def can_decide_identification(user: AnyUser, case: Any) -> bool:
+    if not can_view_case(user, case):
+        return False
+    return bool(roles_of(user) & DECIDING_ROLES)
+
+
+def seal_blocks(user: AnyUser, person: Any) -> bool:
+    """Whether a seal in force keeps ``user``'s organisation away from this person's identity."""
+    active = _active_user(user)
+    seals = person.seals.filter(lifted_at__isnull=True)
+    if active is None or active.organisation_id is None:
+        return bool(seals.exists())
+    return bool(seals.exclude(permitted_organisations__id=active.organisation_id).exists())
+
+
+def can_reveal_identity(user: AnyUser, case: Any, *, second_factor_verified: bool) -> bool:
+    """Show a person's identity: need to know, a second factor where required, and no seal in the way."""
+    if not can_view_case(user, case):
+        return False
+    if requires_two_factor(user) and not second_factor_verified:
+        return False
+    return not seal_blocks(user, case.person)
+
+
+def can_search_names(user: AnyUser) -> bool:
+    return visible_cases_filter(user) is not None
+
+
+def can_export_cases(user: AnyUser) -> bool:
+    """Case-level exports (never identities): supervisors and investigators."""
+    if visible_cases_filter(user) is None:
+        return False
+    return bool(roles_of(user) & DECIDING_ROLES)
+
+
+def can_record_seal(user: AnyUser) -> bool:
+    """Seals are recorded by a supervisor of the specialised police authority."""
+    active = _active_user(user)
+    if active is None or not _is_specialised_police(active):
+        return False
+    return Role.SUPERVISOR in active.role_codes()
+
+
+def access_log_filter(user: AnyUser) -> Q | None:
+    """Which access-log rows ``user`` may read: auditors all, supervisors their organisation's."""
+    active = _active_user(user)
+    if active is None:
+        return None
+    if Role.AUDITOR in active.role_codes():
+        return Q()
+    if Role.SUPERVISOR in active.role_codes() and active.organisation_id is not None:
+        return Q(organisation_id=active.organisation_id)
+    return None

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantern.access.models import SecurityEvent, SecurityEventKind
-from lantern.core.models import User
+from lantern.access.models import (
+    AccessAction,
+    AccessLogEntry,
+    SecurityAlert,
+    SecurityEvent,
+    SecurityEventKind,
+)
+from lantern.core.models import Jurisdiction, Organisation, Role, User
 
 logger = logging.getLogger("lantern.security")
 
@@ -104,4 +113,74 @@ def confirm_totp_device(*, user: User, device: TOTPDevice, request: HttpRequest 
         username=user.get_username(),
         user=user,
         request=request,
+    )
+
+
+def record_access(
+    *,
+    actor: User,
+    action: AccessAction,
+    person_reference: str = "",
+    case_reference: str = "",
+    fields: list[str] | None = None,
+    reason_code: str = "",
+    reason_text: str = "",
+    detail: str = "",
+    client_address: str | None = None,
+) -> AccessLogEntry:
+    """Write one access-log row; after an identity reveal, watch for an unusual number of them."""
+    if actor.organisation is None:
+        raise PermissionError("only members of an organisation reach case data")
+    entry = AccessLogEntry.objects.create(
+        at=timezone.now(),
+        user=actor,
+        organisation=actor.organisation,
+        action=action,
+        person_reference=person_reference,
+        case_reference=case_reference,
+        fields=",".join(fields or []),
+        reason_code=reason_code,
+        reason_text=reason_text[:500],
+        detail=detail[:300],
+        client_address=client_address,
+    )
+    if action == AccessAction.REVEAL_IDENTITY:
+        _watch_reveals(actor, actor.organisation, entry.at)
+    return entry
+
+
+def _watch_reveals(actor: User, organisation: Organisation, moment: datetime.datetime) -> None:
+    """An insider copying a list is the classic leak: alert when one user reveals too many in an hour."""
+    threshold = Jurisdiction.objects.values_list("reveal_alert_per_hour", flat=True).first() or 20
+    window_start = moment - datetime.timedelta(hours=1)
+    count = AccessLogEntry.objects.filter(
+        user=actor, action=AccessAction.REVEAL_IDENTITY, at__gt=window_start
+    ).count()
+    if count != threshold + 1:
+        return  # alert once, when the threshold is first passed within the hour
+    alert = SecurityAlert.objects.create(
+        at=moment,
+        kind="unusual_reveals",
+        organisation=organisation,
+        about_user=actor,
+        detail=f"{count} identities revealed within an hour (alert above {threshold})",
+    )
+    recipients = User.objects.filter(is_active=True).filter(
+        Q(roles__role=Role.AUDITOR) | Q(roles__role=Role.SUPERVISOR, organisation=organisation)
+    )
+    addresses = sorted({user.email for user in recipients if user.email})
+    if addresses:
+        send_mail(
+            subject="Lantern: unusual identity reveals",
+            message=(
+                f"Account {actor.get_username()} of {organisation.name_en} revealed {count} identities "
+                f"within an hour (alert above {threshold}), at {alert.at:%Y-%m-%d %H:%M} UTC. "
+                "Review the access log in Lantern."
+            ),
+            from_email=None,
+            recipient_list=addresses,
+            fail_silently=True,
+        )
+    logger.warning(
+        "unusual identity reveals by account %r: %d within an hour", actor.get_username(), count
     )

@@ -31,6 +31,9 @@ class Jurisdiction(models.Model):
     name_ru = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64)
     reference_prefix = models.CharField(max_length=8)
+    reveal_alert_per_hour = models.PositiveIntegerField(default=20)
+    # ISO 3166 alpha-2 code of the jurisdiction's own country: its citizens are not foreigners.
+    country = models.CharField(max_length=2, default="")
     currency = models.CharField(max_length=3)
     # ISO weekday numbers (1 = Monday) of the working week, e.g. "12345".
     working_days = models.CharField(max_length=7)
@@ -380,3 +383,118 @@ class ExtraWorkingDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.date)
+
+
+class IndicatorStrength(models.TextChoices):
+    STRONG = "strong", _("strong")
+    MEDIUM = "medium", _("medium")
+    WEAK = "weak", _("weak")
+
+
+class Questionnaire(models.Model):
+    """An indicator questionnaire from the pack (e.g. adult, child)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name_en = models.CharField(max_length=300)
+    name_az = models.CharField(max_length=300)
+    name_ru = models.CharField(max_length=300)
+    audience = models.CharField(max_length=8)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _in_current_language(self, "name")
+
+
+class QuestionCategory(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="categories"
+    )
+    code = models.SlugField(max_length=64)
+    label_en = models.CharField(max_length=200)
+    label_az = models.CharField(max_length=200)
+    label_ru = models.CharField(max_length=200)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "code"], name="question_category_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _in_current_language(self, "label")
+
+
+class Question(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    code = models.SlugField(max_length=64)
+    category = models.ForeignKey(
+        QuestionCategory, on_delete=models.PROTECT, related_name="questions"
+    )
+    strength = models.CharField(max_length=8, choices=IndicatorStrength.choices)
+    text_en = models.TextField()
+    text_az = models.TextField()
+    text_ru = models.TextField()
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["questionnaire", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="question_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def text(self) -> str:
+        return _in_current_language(self, "text")
+
+
+class ScreeningRule(models.Model):
+    """One result of a questionnaire and when it applies; rules are tried in order."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="rules")
+    code = models.SlugField(max_length=64)
+    position = models.PositiveIntegerField()
+    label_en = models.CharField(max_length=200)
+    label_az = models.CharField(max_length=200)
+    label_ru = models.CharField(max_length=200)
+    advice_en = models.TextField()
+    advice_az = models.TextField()
+    advice_ru = models.TextField()
+    # Alternatives, each a dict of minimum 'yes' counts: {"strong": 1, "medium": 2}; empty = otherwise.
+    when_any = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="screening_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        return _in_current_language(self, "label")
+
+    @property
+    def advice(self) -> str:
+        return _in_current_language(self, "advice")

@@ -29,6 +29,7 @@ SINGLE_FILES = {
     "benefits.yaml": "benefits",
     "age_bands.yaml": "age_bands",
     "calendar.yaml": "calendar",
+    "questionnaires.yaml": "questionnaires",
 }
 CODE_LIST_FOLDER = "code_lists"
 REGIONS_LIST = "regions"
@@ -205,6 +206,7 @@ def _cross_checks(pack: Pack) -> Iterator[Problem]:
     yield from _check_benefits(pack)
     yield from _check_age_bands(pack)
     yield from _check_calendar(pack)
+    yield from _check_questionnaires(pack)
 
 
 def _duplicate_codes(
@@ -407,3 +409,53 @@ def _check_calendar(pack: Pack) -> Iterator[Problem]:
         )
         for index, entry in enumerate(entries):
             yield from _valid_date(document, (key, index, "date"), entry["date"])
+
+
+def _check_questionnaires(pack: Pack) -> Iterator[Problem]:
+    document = pack.documents.get("questionnaires.yaml")
+    if document is None:
+        return
+    yield from _duplicate_codes(document, ("questionnaires",))
+    for index, questionnaire in enumerate(document.data["questionnaires"]):
+        where = ("questionnaires", index)
+        yield from _duplicate_codes(document, (*where, "categories"))
+        yield from _duplicate_codes(document, (*where, "questions"))
+        yield from _duplicate_codes(document, (*where, "results"))
+        categories = {category["code"] for category in questionnaire["categories"]}
+        for question_index, question in enumerate(questionnaire["questions"]):
+            if question["category"] not in categories:
+                yield Problem(
+                    document.file,
+                    document.line_of((*where, "questions", question_index, "category")),
+                    f"questionnaire '{questionnaire['code']}': question '{question['code']}' names the category '{question['category']}', which the questionnaire does not list.",
+                )
+        yield from _check_results(document, where, questionnaire)
+
+
+def _check_results(
+    document: PackDocument, where: Path_, questionnaire: dict[str, Any]
+) -> Iterator[Problem]:
+    results = questionnaire["results"]
+    for result_index, result in enumerate(results):
+        line = document.line_of((*where, "results", result_index))
+        is_last = result_index == len(results) - 1
+        has_rule = "when_any" in result
+        has_fallback = result.get("otherwise") is True
+        if has_rule == has_fallback:
+            yield Problem(
+                document.file,
+                line,
+                f"questionnaire '{questionnaire['code']}': result '{result['code']}' needs either 'when_any' or 'otherwise: true', not both or neither.",
+            )
+        elif has_fallback and not is_last:
+            yield Problem(
+                document.file,
+                line,
+                f"questionnaire '{questionnaire['code']}': only the last result may be 'otherwise'; '{result['code']}' would hide the results after it.",
+            )
+        elif is_last and not has_fallback:
+            yield Problem(
+                document.file,
+                line,
+                f"questionnaire '{questionnaire['code']}': the last result must be 'otherwise: true' so that every screening gets a result.",
+            )

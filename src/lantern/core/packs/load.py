@@ -25,6 +25,10 @@ from lantern.core.models import (
     Organisation,
     PackLoad,
     PublicHoliday,
+    Question,
+    QuestionCategory,
+    Questionnaire,
+    ScreeningRule,
 )
 from lantern.core.packs.check import Pack, read_pack
 from lantern.core.packs.reader import Problem
@@ -89,6 +93,7 @@ def load_pack(folder: Path, *, loaded_by: str) -> LoadResult:
         _load_benefits(pack, result)
         _load_age_bands(pack, result)
         _load_calendar(pack, result)
+        _load_questionnaires(pack, result)
         PackLoad.objects.create(
             jurisdiction_code=settings["code"],
             version=settings["version"],
@@ -149,6 +154,8 @@ def _load_jurisdiction(pack: Pack, checksum: str, result: LoadResult) -> None:
         "immediately_means": immediately["means"],
         "immediately_hours": immediately.get("hours"),
         "pack_version": settings["version"],
+        "reveal_alert_per_hour": settings.get("reveal_alert_per_hour", 20),
+        "country": settings.get("country", settings["code"].upper()),
         "pack_checksum": checksum,
     }
     if jurisdiction is not None and all(
@@ -338,3 +345,59 @@ def _load_calendar(pack: Pack, result: LoadResult) -> None:
     for day, entry in zip(extra_days, calendar.get("extra_working_days", []), strict=True):
         _upsert(ExtraWorkingDay, {"date": day}, {"note": entry.get("note", "")}, result)
     result.retired += ExtraWorkingDay.objects.exclude(date__in=extra_days).delete()[0]
+
+
+def _load_questionnaires(pack: Pack, result: LoadResult) -> None:
+    questionnaires = pack.documents["questionnaires.yaml"].data["questionnaires"]
+    for data in questionnaires:
+        questionnaire = _upsert(
+            Questionnaire,
+            {"code": data["code"]},
+            {**_labels("name", data["name"]), "audience": data["audience"], "is_active": True},
+            result,
+        )
+        categories = {}
+        for position, category in enumerate(data["categories"]):
+            categories[category["code"]] = _upsert(
+                QuestionCategory,
+                {"questionnaire": questionnaire, "code": category["code"]},
+                {**_labels("label", category["label"]), "sort_order": position},
+                result,
+            )
+        for position, question in enumerate(data["questions"]):
+            _upsert(
+                Question,
+                {"questionnaire": questionnaire, "code": question["code"]},
+                {
+                    **_labels("text", question["text"]),
+                    "category": categories[question["category"]],
+                    "strength": question["strength"],
+                    "sort_order": position,
+                    "is_active": True,
+                },
+                result,
+            )
+        # Answers given to a withdrawn question stay on record; the question is only retired.
+        _retire(
+            questionnaire.questions.exclude(
+                code__in=[question["code"] for question in data["questions"]]
+            ),
+            result,
+        )
+        codes = [rule["code"] for rule in data["results"]]
+        result.retired += questionnaire.rules.exclude(code__in=codes).delete()[0]
+        for position, rule in enumerate(data["results"]):
+            _upsert(
+                ScreeningRule,
+                {"questionnaire": questionnaire, "code": rule["code"]},
+                {
+                    **_labels("label", rule["label"]),
+                    **_labels("advice", rule["advice"]),
+                    "position": position,
+                    "when_any": rule.get("when_any", []),
+                },
+                result,
+            )
+    _retire(
+        Questionnaire.objects.exclude(code__in=[data["code"] for data in questionnaires]), result
+    )
