@@ -6,9 +6,13 @@ from lantern.access.api import ObtainTokenView
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
+from lantern.register.api import AccessLogViewSet, CaseViewSet, PersonViewSet
 
 api_router = DefaultRouter()
 api_router.register("organisations", OrganisationViewSet, basename="organisation")
+api_router.register("cases", CaseViewSet, basename="case")
+api_router.register("persons", PersonViewSet, basename="person")
+api_router.register("access-log", AccessLogViewSet, basename="access-log")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
