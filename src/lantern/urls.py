@@ -9,10 +9,10 @@ from lantern.core.api import OrganisationViewSet
 from lantern.register.api import AccessLogViewSet, CaseViewSet, PersonViewSet
 
 api_router = DefaultRouter()
-api_router.register("organisations", OrganisationViewSet, basename="organisation")
-api_router.register("cases", CaseViewSet, basename="case")
-api_router.register("persons", PersonViewSet, basename="person")
-api_router.register("access-log", AccessLogViewSet, basename="access-log")
+api_router.register("organisations", OrganisationViewSet, basename="api-organisation")
+api_router.register("cases", CaseViewSet, basename="api-case")
+api_router.register("persons", PersonViewSet, basename="api-person")
+api_router.register("access-log", AccessLogViewSet, basename="api-access-log")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("language/", core_views.set_language, name="set-language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include("lantern.access.urls")),
+    path("", include("lantern.register.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
