@@ -218,3 +218,19 @@ def test_the_access_log_page_is_for_auditors(ngo_worker: User) -> None:
     )
     assert case.person.reference in page
     assert client_for(ngo_worker).get("/access-log/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("organisation", "role", "register_link", "log_link"),
+    [
+        ("ngo-clean-world", Role.CASEWORKER, True, False),
+        ("ngo-clean-world", Role.SUPERVISOR, True, True),
+        ("ombudsman", Role.AUDITOR, False, True),
+        ("mia", Role.STATISTICIAN, False, False),
+        ("mia", Role.ADMIN, False, False),
+    ],
+)
+def test_the_menu_offers_only_what_the_role_may_open(az_pack: object, organisation: str, role: Role, register_link: bool, log_link: bool) -> None:
+    page = client_for(staff(organisation, role)).get("/").content.decode()
+    assert ('href="/register/"' in page) is register_link
+    assert ('href="/access-log/"' in page) is log_link
