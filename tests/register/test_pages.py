@@ -230,7 +230,9 @@ def test_the_access_log_page_is_for_auditors(ngo_worker: User) -> None:
         ("mia", Role.ADMIN, False, False),
     ],
 )
-def test_the_menu_offers_only_what_the_role_may_open(az_pack: object, organisation: str, role: Role, register_link: bool, log_link: bool) -> None:
+def test_the_menu_offers_only_what_the_role_may_open(
+    az_pack: object, organisation: str, role: Role, register_link: bool, log_link: bool
+) -> None:
     page = client_for(staff(organisation, role)).get("/").content.decode()
     assert ('href="/register/"' in page) is register_link
     assert ('href="/access-log/"' in page) is log_link
