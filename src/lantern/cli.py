@@ -18,12 +18,13 @@ commands:
   pack load PATH|az                load a jurisdiction pack, all or nothing
   users create USERNAME --organisation CODE --role ROLE [--role ROLE ...]
                                    create a staff account (asks for the password)
+  vault status|rotate|new-keys     the identity vault's keys; rotate re-seals with the current key
   manage COMMAND ...               any Django management command (migrate, shell, ...)
 
 Run `lantern COMMAND --help` for the options of one command.
 """
 
-LANTERN_COMMANDS = {"serve", "demo", "pack", "users"}
+LANTERN_COMMANDS = {"serve", "demo", "pack", "users", "vault"}
 
 
 def _demo_key_file() -> Path:
