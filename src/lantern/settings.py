@@ -237,6 +237,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "lantern.register.models.CaseStatus.choices",
+        "RegistrationStatusEnum": [
+            ("potential", "Potential victim"),
+            ("presumed", "Presumed victim"),
+        ],
+        "IdentificationMethodEnum": "lantern.register.models.IdentificationMethod.choices",
+        "IdentificationOutcomeEnum": "lantern.register.models.IdentificationOutcome.choices",
+        "AccessActionEnum": "lantern.access.models.AccessAction.choices",
+    },
 }
 
 LOGGING = {

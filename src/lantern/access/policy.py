@@ -102,46 +102,39 @@ def _is_specialised_police(user: User) -> bool:
     )
 
 
-def visible_cases_filter(user: AnyUser) -> Q | None:
-    """The cases ``user`` may know of, as a filter on cases; None means none at all."""
+def can_see_any_case(user: AnyUser) -> bool:
+    """Whether ``user`` has any road to case-level data at all (the register, its API)."""
     active = _active_user(user)
     if active is None or active.organisation_id is None:
-        return None
-    roles = active.role_codes()
-    if roles & CASE_HOLDING_ROLES and _is_specialised_police(active):
-        return Q()
-    allowed = Q(pk__in=[])
-    if roles & CASE_HOLDING_ROLES:
-        allowed |= Q(registering_organisation_id=active.organisation_id)
-        allowed |= Q(
-            access_grants__organisation_id=active.organisation_id,
-            access_grants__closed_at__isnull=True,
-        )
-    if Role.HOTLINE_OPERATOR in roles:
-        allowed |= Q(registered_by_id=active.pk)
-    if allowed == Q(pk__in=[]):
-        return None
-    return allowed
+        return False
+    return bool(active.role_codes() & REGISTERING_ROLES)
 
 
 def visible_cases(user: AnyUser, cases: QuerySet[Any]) -> QuerySet[Any]:
-    """Narrow ``cases`` to those ``user`` may know of. Start every case query here."""
-    allowed = visible_cases_filter(user)
-    if allowed is None:
+    """Narrow ``cases`` to those ``user`` may know of. Every case query starts here."""
+    active = _active_user(user)
+    if active is None or not can_see_any_case(active):
         return cases.none()
-    if not allowed:
+    roles = active.role_codes()
+    if roles & CASE_HOLDING_ROLES and _is_specialised_police(active):
         return cases
-    # A subquery, not a join: a case with several grants must still come back once.
-    return cases.filter(pk__in=cases.model._default_manager.filter(allowed).values("pk"))
+    allowed = Q(pk__in=[])
+    if roles & CASE_HOLDING_ROLES:
+        allowed |= Q(registering_organisation_id=active.organisation_id)
+        # A subquery rather than a join: a case with several open grants still comes back once.
+        grants = cases.model._meta.get_field("access_grants").related_model._default_manager
+        allowed |= Q(
+            pk__in=grants.filter(
+                organisation_id=active.organisation_id, closed_at__isnull=True
+            ).values("case_id")
+        )
+    if Role.HOTLINE_OPERATOR in roles:
+        allowed |= Q(registered_by_id=active.pk)
+    return cases.filter(allowed)
 
 
 def visible_persons(user: AnyUser, persons: QuerySet[Any]) -> QuerySet[Any]:
     """Persons with at least one case ``user`` may know of."""
-    allowed = visible_cases_filter(user)
-    if allowed is None:
-        return persons.none()
-    if not allowed:
-        return persons
     case_model = persons.model._meta.get_field("cases").related_model
     cases = visible_cases(user, case_model._default_manager.all())
     return persons.filter(pk__in=cases.values("person_id"))
@@ -189,13 +182,9 @@ def can_reveal_identity(user: AnyUser, case: Any, *, second_factor_verified: boo
     return not seal_blocks(user, case.person)
 
 
-def can_search_names(user: AnyUser) -> bool:
-    return visible_cases_filter(user) is not None
-
-
 def can_export_cases(user: AnyUser) -> bool:
     """Case-level exports (never identities): supervisors and investigators."""
-    if visible_cases_filter(user) is None:
+    if not can_see_any_case(user):
         return False
     return bool(roles_of(user) & DECIDING_ROLES)
 

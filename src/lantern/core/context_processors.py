@@ -15,6 +15,6 @@ def installation(request: HttpRequest) -> dict[str, Any]:
         "jurisdiction": Jurisdiction.objects.first(),
         "can_use_admin": policy.can_use_admin(request.user)
         or policy.can_view_security_events(request.user),
-        "can_see_register": policy.visible_cases_filter(request.user) is not None,
+        "can_see_register": policy.can_see_any_case(request.user),
         "can_read_access_log": policy.access_log_filter(request.user) is not None,
     }

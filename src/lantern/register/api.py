@@ -388,7 +388,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseSummarySerializer
 
     def get_queryset(self) -> QuerySet[Case]:
-        if policy.visible_cases_filter(self.request.user) is None:
+        if not policy.can_see_any_case(self.request.user):
             raise Http404
         return with_summary(policy.visible_cases(self.request.user, Case.objects.all()))
 
@@ -566,7 +566,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     lookup_value_regex = r"[A-Za-z]{2,8}-\d{4}-\d{1,6}"
 
     def get_queryset(self) -> QuerySet[Person]:
-        if policy.visible_cases_filter(self.request.user) is None:
+        if not policy.can_see_any_case(self.request.user):
             raise Http404
         persons = policy.visible_persons(self.request.user, Person.objects.all())
         return persons.order_by("-registered_at", "-pk").prefetch_related("cases")

@@ -519,9 +519,14 @@ def check_decision(
 
 @transaction.atomic
 def record_identification_decision(
-    *, actor: User, case: Case, expected_version: int, decision: DecisionInput
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    decision: DecisionInput,
+    now: datetime.datetime | None = None,
 ) -> IdentificationDecision:
-    moment = timezone.now()
+    moment = now or timezone.now()
     locked = _lock_for_edit(case, expected_version)
     decided_on, deciding_organisation = check_decision(
         locked, decision, today=timezone.localdate(moment)

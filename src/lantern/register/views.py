@@ -74,7 +74,7 @@ def _show_errors(form: Any, error: RegisterError) -> None:
 @login_required
 def register_list(request: HttpRequest) -> HttpResponse:
     actor = policy.acting_user(request.user)
-    if policy.visible_cases_filter(actor) is None:
+    if not policy.can_see_any_case(actor):
         raise Http404
     form = RegisterFilterForm(request.GET or None)
     filters = CaseFilters()

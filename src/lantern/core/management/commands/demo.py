@@ -51,6 +51,7 @@ class Command(BaseCommand):
             f"Jurisdiction pack '{settings.DEFAULT_JURISDICTION}' loaded (created {result.created}, updated {result.updated}, unchanged {result.unchanged})."
         )
         accounts = ensure_demo_accounts()
+        call_command("demo_history", "--demo-staff", stdout=self.stdout)
         axes_reset()
         self._print_accounts(accounts)
         if not settings.REQUIRE_2FA:
