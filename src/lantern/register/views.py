@@ -112,6 +112,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
         "can_export": policy.can_export_cases(actor),
         "forms_of_exploitation": code_labels("forms_of_exploitation"),
         "countries": code_labels("countries"),
+        "sexes": code_labels("sexes"),
     }
     return render(request, "register/list.html", context)
 
