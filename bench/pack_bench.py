@@ -1,4 +1,4 @@
-"""Lantern benchmarks: run with `make bench`; figures go to bench/results/latest.json.
+"""Pack checking and loading, and the organisation directory. Run by bench/run.py; prints JSON.
 
 Each figure is the median of several runs, in milliseconds, on a fresh SQLite
 database in a temporary folder (or on LANTERN_DATABASE_URL when it is set).
@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-RESULTS = REPOSITORY / "bench" / "results" / "latest.json"
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -75,9 +74,7 @@ def main() -> int:
     figures["organisations"] = Organisation.objects.count()
     figures["database"] = django.db.connection.vendor
     figures["python"] = platform.python_version()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(figures, indent=2))
+    print(json.dumps(figures))
     return 0
 
 

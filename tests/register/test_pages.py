@@ -236,3 +236,64 @@ def test_the_menu_offers_only_what_the_role_may_open(
     page = client_for(staff(organisation, role)).get("/").content.decode()
     assert ('href="/register/"' in page) is register_link
     assert ('href="/access-log/"' in page) is log_link
+
+
+def test_an_identity_is_corrected_after_a_reveal_and_the_change_is_logged(ngo_worker: User) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    client = client_for(ngo_worker)
+    revealed = client.post(
+        f"/cases/{case.reference}/identity/", {"reason_code": "verify_identity"}
+    ).content.decode()
+    assert "Correct or complete the identity" in revealed
+    refused = client.post(
+        f"/cases/{case.reference}/identity/edit/",
+        {"family_name": "Məmmədova", "document_type": "passport", "document_number": ""},
+    )
+    assert refused.status_code == 400
+    saved = client.post(
+        f"/cases/{case.reference}/identity/edit/",
+        {
+            "family_name": "Məmmədova-Əliyeva",
+            "given_name": "Leyla",
+            "aliases": "Lala, Лейла",
+            "birth_date": "1993-02-01",
+            "document_type": "national_id_card",
+            "document_number": "AZE1234567",
+            "document_country": "AZ",
+            "phone": "+994 50 000 00 01",
+        },
+    )
+    assert saved.status_code == 302
+    from lantern.register.identity import open_identity
+    from lantern.register.models import Person
+
+    person = Person.objects.get(pk=case.person.pk)
+    identity = open_identity(person)
+    assert (identity.family_name, identity.aliases, identity.documents[0].number) == (
+        "Məmmədova-Əliyeva",
+        ["Lala", "Лейла"],
+        "AZE1234567",
+    )
+    assert len(identity.documents) == 1  # the document shown was replaced, not added
+    assert (person.birth_year, person.birth_month) == (1993, 2)
+    assert (
+        AccessLogEntry.objects.filter(action=AccessAction.EDIT_IDENTITY, user=ngo_worker).count()
+        == 1
+    )
+    from lantern.register.services import persons_named
+
+    assert persons_named("Aliyeva", Person.objects.all()).get() == person
+    assert "AZE1234567" not in str(list(person.history.values()))
+
+
+def test_an_outsider_cannot_post_an_identity(ngo_worker: User, other_ngo_worker: User) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    assert (
+        client_for(other_ngo_worker)
+        .post(f"/cases/{case.reference}/identity/edit/", {"family_name": "X"})
+        .status_code
+        == 404
+    )
+    from lantern.register.identity import open_identity
+
+    assert open_identity(case.person).family_name == "Məmmədova"

@@ -479,3 +479,24 @@ def test_a_screening_with_an_unknown_question_is_refused(
             answers={"likes_tea": "yes"},
         )
     assert registered_case.screenings.count() == 0
+
+
+def test_a_seal_is_lifted_by_a_recorded_decision(
+    registered_case: Case, police_supervisor: User, ngo_worker: User
+) -> None:
+    from lantern.register.services import lift_seal
+
+    police = police_supervisor.organisation
+    assert police is not None
+    seal_record = record_seal(
+        actor=police_supervisor,
+        person=registered_case.person,
+        data=SealInput("Court", "1/2025", datetime.date(2025, 1, 10), "identity", [police]),
+    )
+    with pytest.raises(RegisterError):
+        lift_seal(actor=police_supervisor, seal_record=seal_record, decision=" ")
+    lift_seal(actor=police_supervisor, seal_record=seal_record, decision="Court decision 2/2025")
+    with pytest.raises(RegisterError, match="already lifted"):
+        lift_seal(actor=police_supervisor, seal_record=seal_record, decision="again")
+    found = persons_named("Mammadova", Person.objects.all())
+    assert unsealed_for(ngo_worker.organisation_id, found).count() == 1

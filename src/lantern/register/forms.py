@@ -224,3 +224,37 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "form").choices = code_choices("forms_of_exploitation", blank=_("All"))
         _choices(self, "sex").choices = code_choices("sexes", blank=_("All"))
+
+
+class IdentityForm(forms.Form):
+    """Correct or complete an identity; shown only inside a logged reveal."""
+
+    family_name = forms.CharField(label=_("Family name"), required=False, max_length=100)
+    given_name = forms.CharField(label=_("Given name"), required=False, max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), required=False, max_length=100)
+    aliases = forms.CharField(
+        label=_("Other names (comma-separated)"), required=False, max_length=300
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    birth_place = forms.CharField(label=_("Place of birth"), required=False, max_length=200)
+    document_type = forms.ChoiceField(label=_("Identity document"), required=False)
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=50)
+    document_country = forms.ChoiceField(label=_("Issued by"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=50)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    next_of_kin = forms.CharField(label=_("Next of kin"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "document_type").choices = code_choices("identity_document_types", blank="—")
+        _choices(self, "document_country").choices = code_choices("countries", blank="—")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("document_type")) != bool(data.get("document_number", "").strip()):
+            raise forms.ValidationError(
+                _("Give both the kind of document and its number, or neither.")
+            )
+        return data

@@ -656,8 +656,15 @@ def change_identity(
     registration = Registration(
         citizenship=case.person.citizenship, contact_channel=case.contact_channel, identity=identity
     )
-    check_registration(registration, today=timezone.localdate())
-    store_identity(case.person, identity)
+    today = timezone.localdate()
+    check_registration(registration, today=today)
+    person = case.person
+    if identity.birth_date is not None:
+        _apply_birth(person, registration, today)
+        person.version += 1
+        person._history_user = actor  # type: ignore[attr-defined]
+        person.save()
+    store_identity(person, identity)
     record_access(
         actor=actor,
         action=AccessAction.EDIT_IDENTITY,

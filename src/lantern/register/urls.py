@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/export.csv", views.register_export, name="register-export"),
     path(f"cases/{REFERENCE}/", views.case_detail, name="case-detail"),
     path(f"cases/{REFERENCE}/identity/", views.case_identity, name="case-identity"),
+    path(f"cases/{REFERENCE}/identity/edit/", views.case_identity_edit, name="case-identity-edit"),
     path(f"cases/{REFERENCE}/edit/", views.case_edit, name="case-edit"),
     path(f"cases/{REFERENCE}/status/", views.case_status, name="case-status"),
     path(f"cases/{REFERENCE}/decision/", views.case_decision, name="case-decision"),

@@ -25,6 +25,7 @@ from lantern.core.models import Jurisdiction, Questionnaire, User
 from lantern.register.forms import (
     CaseEditForm,
     DecisionForm,
+    IdentityForm,
     LiftSealForm,
     QuickRegistrationForm,
     RegisterFilterForm,
@@ -33,7 +34,7 @@ from lantern.register.forms import (
     SealForm,
     StatusForm,
 )
-from lantern.register.identity import Identity
+from lantern.register.identity import Identity, IdentityDocument, open_identity
 from lantern.register.models import Case, Seal
 from lantern.register.selectors import CaseFilters, filter_cases, with_summary
 from lantern.register.services import (
@@ -41,6 +42,7 @@ from lantern.register.services import (
     RegisterError,
     Registration,
     SealInput,
+    change_identity,
     change_status,
     lift_seal,
     record_identification_decision,
@@ -244,6 +246,11 @@ def case_identity(request: HttpRequest, reference: str) -> HttpResponse:
         case,
         reveal_form=form,
         identity=identity,
+        identity_form=(
+            IdentityForm(initial=_identity_initial(identity))
+            if identity is not None and policy.can_edit_case(actor, case)
+            else None
+        ),
         countries_all=code_labels("countries"),
         document_types=code_labels("identity_document_types"),
     )
@@ -542,3 +549,77 @@ def _export_row(case: Case) -> list[Any]:
         case.child_at_registration, "" if case.child_at_identification is None else case.child_at_identification,
         "" if case.age_at_identification is None else case.age_at_identification, case.unaccompanied_foreign_minor,
     ]  # fmt: skip
+
+
+def _identity_initial(identity: Identity) -> dict[str, Any]:
+    document = identity.documents[0] if identity.documents else None
+    return {
+        "family_name": identity.family_name,
+        "given_name": identity.given_name,
+        "patronymic": identity.patronymic,
+        "aliases": ", ".join(identity.aliases),
+        "birth_date": identity.birth_date,
+        "birth_place": identity.birth_place,
+        "document_type": document.type if document else "",
+        "document_number": document.number if document else "",
+        "document_country": document.issuing_country if document else "",
+        "phone": identity.phone,
+        "address": identity.address,
+        "next_of_kin": identity.next_of_kin,
+    }
+
+
+def _identity_from(data: dict[str, Any], previous: list[IdentityDocument]) -> Identity:
+    documents = list(previous[1:])
+    if data["document_type"]:
+        documents.insert(
+            0,
+            IdentityDocument(
+                type=data["document_type"],
+                number=data["document_number"].strip(),
+                issuing_country=data["document_country"],
+            ),
+        )
+    return Identity(
+        given_name=data["given_name"].strip(),
+        family_name=data["family_name"].strip(),
+        patronymic=data["patronymic"].strip(),
+        aliases=[alias.strip() for alias in data["aliases"].split(",") if alias.strip()],
+        birth_date=data["birth_date"],
+        birth_place=data["birth_place"].strip(),
+        documents=documents,
+        phone=data["phone"].strip(),
+        address=data["address"].strip(),
+        next_of_kin=data["next_of_kin"].strip(),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def case_identity_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    """Save a corrected identity. Logged as an identity change; history never holds the values."""
+    case = _visible_case(request, reference)
+    actor = policy.acting_user(request.user)
+    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+    if not (
+        policy.can_edit_case(actor, case)
+        and policy.can_reveal_identity(actor, case, second_factor_verified=verified)
+    ):
+        raise Http404
+    form = IdentityForm(request.POST)
+    if form.is_valid():
+        try:
+            change_identity(
+                actor=actor,
+                case=case,
+                identity=_identity_from(form.cleaned_data, open_identity(case.person).documents),
+                client_address=client_address(request),
+            )
+        except RegisterError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Identity saved."))
+            return redirect("case-detail", reference=case.reference)
+    context = _case_context(request, actor, case, identity_form=form, identity=None)
+    return render(request, "register/case.html", context, status=400)
