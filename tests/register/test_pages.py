@@ -297,3 +297,28 @@ def test_an_outsider_cannot_post_an_identity(ngo_worker: User, other_ngo_worker:
     from lantern.register.identity import open_identity
 
     assert open_identity(case.person).family_name == "Məmmədova"
+
+
+def test_the_timeline_runs_in_the_order_things_happened(
+    ngo_worker: User, investigator: User
+) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    client_for(ngo_worker).post(
+        f"/cases/{case.reference}/screening/adult/", {"documents_withheld": "yes"}
+    )
+    client_for(investigator).post(
+        f"/cases/{case.reference}/decision/",
+        {
+            "version": 1,
+            "outcome": "identified",
+            "decided_on": timezone.localdate().isoformat(),
+            "deciding_organisation": investigator.organisation_id,
+            "method": "proactive",
+        },
+    )
+    page = client_for(investigator).get(f"/cases/{case.reference}/").content.decode()
+    timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
+    order = [
+        timeline.index(text) for text in ("Registered", "Screening (", "Identified as a victim")
+    ]
+    assert order == sorted(order)

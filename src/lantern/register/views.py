@@ -173,6 +173,24 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "register/case.html", _case_context(request, actor, case))
 
 
+def _timeline(case: Case) -> list[tuple[Any, str, Any]]:
+    """Status changes, decisions and screenings in the order they happened."""
+    events: list[tuple[Any, str, Any]] = []
+    events += [
+        (change.changed_at, "status", change)
+        for change in case.status_changes.select_related("changed_by", "organisation")
+    ]
+    events += [
+        (decision.recorded_at, "decision", decision)
+        for decision in case.decisions.select_related("deciding_organisation", "decided_by")
+    ]
+    events += [
+        (screening.screened_at, "screening", screening)
+        for screening in case.screenings.select_related("questionnaire", "screened_by")
+    ]
+    return sorted(events, key=lambda event: (event[0], event[1]))
+
+
 def _case_context(request: HttpRequest, actor: User, case: Case, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "case": case,
@@ -180,9 +198,7 @@ def _case_context(request: HttpRequest, actor: User, case: Case, **extra: Any) -
         "forms": sorted(case.exploitation_forms.values_list("code", flat=True)),
         "countries": sorted(case.exploitation_countries.values_list("country", flat=True)),
         "control_means": sorted(case.control_means.values_list("code", flat=True)),
-        "status_changes": case.status_changes.select_related("changed_by", "organisation"),
-        "decisions": case.decisions.select_related("deciding_organisation", "decided_by"),
-        "screenings": case.screenings.select_related("questionnaire", "screened_by"),
+        "timeline": _timeline(case),
         "seals": case.person.seals.prefetch_related("permitted_organisations")
         if policy.can_record_seal(actor)
         else Seal.objects.none(),
