@@ -13,7 +13,7 @@ from lantern.register.models import (
     IdentificationOutcome,
     ScreeningAnswerValue,
 )
-from lantern.register.selectors import SORTS
+from lantern.register.selectors import DEFAULT_SORT, SORTS, CaseFilters
 
 
 def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -224,6 +224,22 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "form").choices = code_choices("forms_of_exploitation", blank=_("All"))
         _choices(self, "sex").choices = code_choices("sexes", blank=_("All"))
+
+    def filters(self) -> CaseFilters:
+        """The filters chosen; none when the form is empty or invalid (its errors say why)."""
+        if not self.is_valid():
+            return CaseFilters()
+        data = self.cleaned_data
+        return CaseFilters(
+            status=data["status"],
+            registered_from=data["registered_from"],
+            registered_to=data["registered_to"],
+            form=data["form"],
+            sex=data["sex"],
+            child={"true": True, "false": False}.get(data["child"]),
+            search=data["q"],
+            sort=data["sort"] or DEFAULT_SORT,
+        )
 
 
 class IdentityForm(forms.Form):

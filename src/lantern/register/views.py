@@ -36,7 +36,7 @@ from lantern.register.forms import (
 )
 from lantern.register.identity import Identity, IdentityDocument, open_identity
 from lantern.register.models import Case, Seal
-from lantern.register.selectors import CaseFilters, filter_cases, with_summary
+from lantern.register.selectors import filter_cases, with_summary
 from lantern.register.services import (
     DecisionInput,
     RegisterError,
@@ -79,19 +79,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     if not policy.can_see_any_case(actor):
         raise Http404
     form = RegisterFilterForm(request.GET or None)
-    filters = CaseFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = CaseFilters(
-            status=data["status"],
-            registered_from=data["registered_from"],
-            registered_to=data["registered_to"],
-            form=data["form"],
-            sex=data["sex"],
-            child={"true": True, "false": False}.get(data["child"]),
-            search=data["q"],
-            sort=data["sort"] or "-registered",
-        )
+    filters = form.filters()
     cases = filter_cases(
         policy.visible_cases(actor, Case.objects.all()),
         filters,
@@ -517,19 +505,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
     actor = policy.acting_user(request.user)
     if not policy.can_export_cases(actor):
         raise Http404
-    form = RegisterFilterForm(request.GET or None)
-    filters = CaseFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = CaseFilters(
-            status=data["status"],
-            registered_from=data["registered_from"],
-            registered_to=data["registered_to"],
-            form=data["form"],
-            sex=data["sex"],
-            child={"true": True, "false": False}.get(data["child"]),
-            search=data["q"],
-        )
+    filters = RegisterFilterForm(request.GET or None).filters()
     cases = with_summary(
         filter_cases(
             policy.visible_cases(actor, Case.objects.all()),
