@@ -324,3 +324,20 @@ def test_unusual_reveals_alert_the_supervisor_and_auditors(
     assert alert.about_user == ngo_worker
     assert [message.to for message in mailoutbox] == [["supervisor@clean-world.example"]]
     assert "Məmmədova" not in mailoutbox[0].body
+
+
+def test_every_read_of_case_level_data_through_the_api_is_logged(ngo_worker: User) -> None:
+    reference = register_through_api(ngo_worker)
+    person = Case.objects.get(reference=reference).person.reference
+    client = client_for(ngo_worker)
+    for path in (
+        "/api/v1/cases/",
+        f"/api/v1/cases/{reference}/",
+        f"/api/v1/cases/{reference}/decisions/",
+        f"/api/v1/cases/{reference}/screenings/",
+        "/api/v1/persons/",
+        f"/api/v1/persons/{person}/",
+    ):
+        before = AccessLogEntry.objects.filter(user=ngo_worker).count()
+        assert client.get(path).status_code == 200, path
+        assert AccessLogEntry.objects.filter(user=ngo_worker).count() == before + 1, path

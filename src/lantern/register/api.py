@@ -395,6 +395,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def actor(self) -> User:
         return policy.acting_user(self.request.user)
 
+    def _log_view(self, request: Request, case: Case) -> None:
+        record_access(
+            actor=self.actor(),
+            action=AccessAction.VIEW_CASE,
+            person_reference=case.person.reference,
+            case_reference=case.reference,
+            detail=f"API {request.path.rstrip('/').rsplit('/', 1)[-1]}",
+            client_address=client_address(request._request),
+        )
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = self.actor()
         filters = case_filters_from(request.query_params)
@@ -414,14 +424,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        record_access(
-            actor=self.actor(),
-            action=AccessAction.VIEW_CASE,
-            person_reference=case.person.reference,
-            case_reference=case.reference,
-            detail="API",
-            client_address=client_address(request._request),
-        )
+        self._log_view(request, case)
         return Response(CaseDetailSerializer(case).data)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
@@ -497,6 +500,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         actor = self.actor()
         if request.method == "GET":
+            self._log_view(request, case)
             return Response(
                 DecisionSerializer(
                     case.decisions.select_related("deciding_organisation", "decided_by"), many=True
@@ -534,6 +538,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         actor = self.actor()
         if request.method == "GET":
+            self._log_view(request, case)
             return Response(
                 ScreeningSerializer(
                     case.screenings.select_related("questionnaire", "screened_by"), many=True
@@ -570,6 +575,27 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
             raise Http404
         persons = policy.visible_persons(self.request.user, Person.objects.all())
         return persons.order_by("-registered_at", "-pk").prefetch_related("cases")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_access(
+            actor=policy.acting_user(request.user),
+            action=AccessAction.LIST_CASES,
+            detail="API persons list",
+            client_address=client_address(request._request),
+        )
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        record_access(
+            actor=policy.acting_user(request.user),
+            action=AccessAction.VIEW_CASE,
+            person_reference=person.reference,
+            detail="API person",
+            client_address=client_address(request._request),
+        )
+        return Response(PersonSerializer(person).data)
 
 
 # --- Access log -------------------------------------------------------------------------------
