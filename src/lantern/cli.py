@@ -19,12 +19,13 @@ commands:
   users create USERNAME --organisation CODE --role ROLE [--role ROLE ...]
                                    create a staff account (asks for the password)
   vault status|rotate|new-keys     the identity vault's keys; rotate re-seals with the current key
+  deadlines check                  mark breached deadlines; send reminders and breach notices once
   manage COMMAND ...               any Django management command (migrate, shell, ...)
 
 Run `lantern COMMAND --help` for the options of one command.
 """
 
-LANTERN_COMMANDS = {"serve", "demo", "pack", "users", "vault"}
+LANTERN_COMMANDS = {"serve", "demo", "pack", "users", "vault", "deadlines"}
 
 
 def _demo_key_file() -> Path:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lantern.core",
     "lantern.access",
     "lantern.register",
+    "lantern.nrm",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,11 @@ LOGGING = {
         "django.security": {"level": "WARNING"},
     },
 }
+
+# Deadline reminders go out this many hours before a deadline is due (`lantern deadlines check`).
+DEADLINE_REMINDER_HOURS = env_int("LANTERN_DEADLINE_REMINDER_HOURS", 6, minimum=1)
+# The address staff use, for links in e-mails.
+LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", "http://127.0.0.1:8000")
 
 # The jurisdiction pack loaded by `lantern demo` and offered by `lantern pack load az`.
 DEFAULT_JURISDICTION = env_str("LANTERN_JURISDICTION", "az")

@@ -111,6 +111,7 @@ def test_the_statutory_deadlines(az_pack: Path) -> None:
         "recovery_reflection_period": (30, "calendar_days"),
         "unaccompanied_minor_umis_entry": (1, "working_days"),
         "guardianship_notification": (None, "immediately"),
+        "recovery_reflection_end_reminder": (25, "calendar_days"),
     }
     assert (
         "No. 21" in DeadlineRule.objects.get(code="transfer_to_specialised_police").legal_basis_en

@@ -27,6 +27,7 @@ from lantern.core.models import (
     ScreeningRule,
     User,
 )
+from lantern.register.hooks import after_registration
 from lantern.register.identity import Identity, name_digests, open_identity, store_identity
 from lantern.register.models import (
     BirthDatePrecision,
@@ -354,6 +355,8 @@ def register_presumed_victim(
         organisation=organisation,
         reason=_("Registered"),
     )
+    for hook in after_registration:
+        hook(case, actor)
     return case
 
 

@@ -1,0 +1,17 @@
+"""Extension points of the register: later apps add callables here from their AppConfig.ready().
+
+The register cannot import the apps that build on it; this is how they act on its events,
+inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lantern.core.models import User
+    from lantern.register.models import Case
+
+# Called with (case, actor) after a case is registered.
+after_registration: list[Callable[[Case, User], None]] = []
