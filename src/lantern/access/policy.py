@@ -91,6 +91,9 @@ def acting_user(user: AnyUser) -> User:
 # the dependency stays one way (register depends on access).
 
 CASE_HOLDING_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.INVESTIGATOR})
+# Disclosure levels of a grant (register.models.Disclosure), by value: the policy never imports the register.
+REFERENCE_ONLY = "reference_only"
+IDENTITY = "identity"
 REGISTERING_ROLES = CASE_HOLDING_ROLES | {Role.HOTLINE_OPERATOR}
 DECIDING_ROLES = frozenset({Role.SUPERVISOR, Role.INVESTIGATOR})
 
@@ -123,11 +126,9 @@ def visible_cases(user: AnyUser, cases: QuerySet[Any]) -> QuerySet[Any]:
         allowed |= Q(registering_organisation_id=active.organisation_id)
         # A subquery rather than a join: a case with several open grants still comes back once.
         grants = cases.model._meta.get_field("access_grants").related_model._default_manager
-        allowed |= Q(
-            pk__in=grants.filter(
-                organisation_id=active.organisation_id, closed_at__isnull=True
-            ).values("case_id")
-        )
+        open_grants = grants.filter(organisation_id=active.organisation_id, closed_at__isnull=True)
+        # "Reference only" lets a provider handle the referral, not open the case.
+        allowed |= Q(pk__in=open_grants.exclude(disclosure=REFERENCE_ONLY).values("case_id"))
     if Role.HOTLINE_OPERATOR in roles:
         allowed |= Q(registered_by_id=active.pk)
     return cases.filter(allowed)
@@ -151,11 +152,31 @@ def can_register_case(user: AnyUser) -> bool:
     return bool(active.role_codes() & REGISTERING_ROLES)
 
 
+def _holds_case(user: User, case: Any) -> bool:
+    """Whether the case is the user's organisation's own, or the specialised police's (not a grant)."""
+    if _is_specialised_police(user):
+        return True
+    if case.registering_organisation_id == user.organisation_id:
+        return True
+    return bool(case.registered_by_id == user.pk)
+
+
+def _open_grant(user: User, case: Any) -> Any:
+    grants = case.access_grants.filter(organisation_id=user.organisation_id, closed_at__isnull=True)
+    return grants.order_by("read_only", "-opened_at").first()
+
+
 def can_edit_case(user: AnyUser, case: Any) -> bool:
-    """Edit the non-identifying record: whoever may know of the case, except through a read-only path."""
-    if not can_view_case(user, case):
+    """Edit the non-identifying record: the holders of the case, and providers while a referral is open."""
+    active = _active_user(user)
+    if active is None or not can_view_case(active, case):
         return False
-    return bool(roles_of(user) & REGISTERING_ROLES)
+    if not active.role_codes() & REGISTERING_ROLES:
+        return False
+    if _holds_case(active, case):
+        return True
+    grant = _open_grant(active, case)
+    return grant is not None and not grant.read_only
 
 
 def can_decide_identification(user: AnyUser, case: Any) -> bool:
@@ -179,7 +200,15 @@ def can_reveal_identity(user: AnyUser, case: Any, *, second_factor_verified: boo
         return False
     if requires_two_factor(user) and not second_factor_verified:
         return False
-    return not seal_blocks(user, case.person)
+    if seal_blocks(user, case.person):
+        return False
+    active = _active_user(user)
+    if active is None:
+        return False
+    if _holds_case(active, case):
+        return True
+    grant = _open_grant(active, case)
+    return grant is not None and grant.disclosure == IDENTITY and not grant.read_only
 
 
 def can_export_cases(user: AnyUser) -> bool:
@@ -207,3 +236,50 @@ def access_log_filter(user: AnyUser) -> Q | None:
     if Role.SUPERVISOR in active.role_codes() and active.organisation_id is not None:
         return Q(organisation_id=active.organisation_id)
     return None
+
+
+# --- The referral mechanism ---------------------------------------------------------------------
+
+
+def can_refer_case(user: AnyUser, case: Any) -> bool:
+    """Transfers and referrals are sent by those who hold the case, not by a provider it was referred to."""
+    active = _active_user(user)
+    if active is None or not can_edit_case(active, case):
+        return False
+    return _holds_case(active, case)
+
+
+def can_override_consent(user: AnyUser, case: Any) -> bool:
+    """A referral without consent needs a supervisor's recorded legal reason."""
+    if not can_refer_case(user, case):
+        return False
+    return Role.SUPERVISOR in roles_of(user)
+
+
+def can_handle_referral(user: AnyUser, referral: Any) -> bool:
+    """The provider's and the sender's case-holding staff act on a referral."""
+    active = _active_user(user)
+    if active is None or not active.role_codes() & CASE_HOLDING_ROLES:
+        return False
+    return active.organisation_id in (referral.provider_id, referral.sender_id)
+
+
+def can_grant_reflection_period(user: AnyUser, case: Any) -> bool:
+    """Granted by an investigator of the specialised police authority."""
+    active = _active_user(user)
+    if active is None or not _is_specialised_police(active):
+        return False
+    return Role.INVESTIGATOR in active.role_codes() and can_view_case(active, case)
+
+
+def can_see_deadline_queue(user: AnyUser) -> bool:
+    """An organisation's due and overdue deadlines: its case-holding staff."""
+    active = _active_user(user)
+    if active is None or active.organisation_id is None:
+        return False
+    return bool(active.role_codes() & CASE_HOLDING_ROLES)
+
+
+def can_see_deadline_counts(user: AnyUser) -> bool:
+    """Met, breached and open deadlines per organisation, as counts: the coordinator's secretariat."""
+    return bool(roles_of(user) & {Role.COORDINATOR, Role.STATISTICIAN})

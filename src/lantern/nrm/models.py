@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantern.core.models import DeadlineRule, Organisation
-from lantern.register.models import Case
+from lantern.register.models import Case, Disclosure
 
 
 class DeadlineStatus(models.TextChoices):
@@ -187,3 +187,89 @@ class ReflectionPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d}"
+
+
+class ConsentGiver(models.TextChoices):
+    PERSON = "person", _("The person")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("The legal representative")
+
+
+class Consent(models.Model):
+    """The victim's consent to a referral, and how much the provider may learn."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    given_by = models.CharField(max_length=24, choices=ConsentGiver.choices)
+    given_at = models.DateTimeField()
+    disclosure = models.CharField(max_length=16, choices=Disclosure.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.given_by}: {self.disclosure}"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Referral(models.Model):
+    """A case referred to a provider for a service, with the consent that allows it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    sender = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    service_type = models.CharField(max_length=64, db_index=True)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    override_reason = models.CharField(max_length=300, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT, db_index=True
+    )
+    status_reason = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.provider_id} ({self.service_type})"
+
+
+class ReferralEvent(models.Model):
+    """Each change of a referral's state, for the case timeline."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.status

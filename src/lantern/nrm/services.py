@@ -16,18 +16,23 @@ from django.utils.translation import gettext as _
 from lantern.core.models import CodeEntry, DeadlineRule, Organisation, OrganisationKind, Role, User
 from lantern.nrm.deadlines import current_calendar, due_for_rule
 from lantern.nrm.models import (
+    Consent,
+    ConsentGiver,
     Deadline,
     DeadlineStatus,
     GuardianshipNotification,
     LegalRepresentative,
     MigrationSystemEntry,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
     ReflectionPeriod,
     RepresentativeType,
     Transfer,
     TransferOutcome,
     TransferRightExplained,
 )
-from lantern.register.models import Case
+from lantern.register.models import Case, CaseAccessGrant, Disclosure
 from lantern.register.services import RegisterError
 
 TRANSFER = "transfer_to_specialised_police"
@@ -553,3 +558,189 @@ def _notify(deadline: Deadline, *, subject: str, roles: list[str], opening: str)
     send_mail(
         subject=subject, message=body, from_email=None, recipient_list=addresses, fail_silently=True
     )
+
+
+# --- Consent and referrals ----------------------------------------------------------------------
+
+PROVIDER_KINDS = {
+    OrganisationKind.SHELTER,
+    OrganisationKind.ASSISTANCE_CENTRE,
+    OrganisationKind.NGO,
+    OrganisationKind.MEDICAL,
+    OrganisationKind.EMPLOYMENT,
+    OrganisationKind.EDUCATION,
+    OrganisationKind.LOCAL_AUTHORITY,
+    OrganisationKind.GUARDIANSHIP,
+}
+# Which state a referral may move to from which, and whether a reason is required.
+REFERRAL_MOVES: dict[str, set[str]] = {
+    ReferralStatus.SENT: {
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.WITHDRAWN,
+    },
+    ReferralStatus.ACCEPTED: {
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.WITHDRAWN,
+    },
+    ReferralStatus.IN_PROGRESS: {ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN},
+}
+REASON_REQUIRED = {ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN}
+# Moves made by the provider; the others (withdrawal) by the sender.
+PROVIDER_MOVES = {
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.COMPLETED,
+}
+
+
+@transaction.atomic
+def record_consent(
+    *, actor: User, case: Case, given_by: str, given_at: datetime.datetime | None, disclosure: str
+) -> Consent:
+    """The person (for a child, the legal representative) agrees to be referred, and to what the provider may see."""
+    errors: dict[str, list[str]] = {}
+    if given_by not in ConsentGiver.values:
+        errors["given_by"] = [_("Say who consented: the person or the legal representative.")]
+    elif case.child_at_registration and given_by != ConsentGiver.LEGAL_REPRESENTATIVE:
+        errors["given_by"] = [_("For a child, the legal representative consents.")]
+    if disclosure not in Disclosure.values:
+        errors["disclosure"] = [
+            _(
+                "Choose what the provider may see: reference only, a non-identifying summary, or the identity."
+            )
+        ]
+    if given_at is None:
+        errors["given_at"] = [_("Give when the consent was given.")]
+    elif given_at > timezone.now():
+        errors["given_at"] = [_("The consent time is in the future.")]
+    if errors or given_at is None:
+        raise NrmError(errors)
+    return Consent.objects.create(
+        case=case,
+        given_by=given_by,
+        given_at=given_at,
+        disclosure=disclosure,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def refer_case(
+    *,
+    actor: User,
+    case: Case,
+    provider: Organisation,
+    service_type: str,
+    consent: Consent | None,
+    override_reason: str = "",
+    may_override: bool = False,
+) -> Referral:
+    """Send a case to a provider. Without consent only a supervisor's recorded legal override allows it."""
+    sender = _organisation_of(actor)
+    errors: dict[str, list[str]] = {}
+    if provider.kind not in PROVIDER_KINDS or provider == sender:
+        errors["provider"] = [
+            _(
+                "Refer to a provider of services: a shelter, assistance centre, NGO, medical institution, employment or education body, housing or guardianship authority."
+            )
+        ]
+    if not CodeEntry.objects.filter(
+        code_list__code="service_types", code=service_type, is_active=True
+    ).exists():
+        errors["service_type"] = [
+            _("'%(value)s' is not in the list of allowed values.") % {"value": service_type}
+        ]
+    if consent is not None and consent.case_id != case.pk:
+        errors["consent"] = [_("That consent belongs to another case.")]
+    if consent is None and not (may_override and override_reason.strip()):
+        errors["consent"] = [
+            _(
+                "Record the person's consent before referring; only a supervisor can refer without it, giving the legal reason."
+            )
+        ]
+    if errors:
+        raise NrmError(errors)
+    moment = timezone.now()
+    referral = Referral.objects.create(
+        case=case,
+        sender=sender,
+        provider=provider,
+        service_type=service_type,
+        consent=consent,
+        override_reason="" if consent else override_reason.strip()[:300],
+        override_by=None if consent else actor,
+        sent_at=moment,
+        sent_by=actor,
+        updated_at=moment,
+        updated_by=actor,
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        status=ReferralStatus.SENT,
+        reason=referral.override_reason,
+        at=moment,
+        by=actor,
+        organisation=sender,
+    )
+    CaseAccessGrant.objects.create(
+        case=case,
+        organisation=provider,
+        reason=f"referral:{referral.pk}",
+        disclosure=consent.disclosure if consent else Disclosure.SUMMARY,
+        opened_at=moment,
+    )
+    return referral
+
+
+@transaction.atomic
+def move_referral(
+    *, actor: User, referral: Referral, status: str, reason: str = "", outcome: str = ""
+) -> Referral:
+    """Accept, decline, start, complete or withdraw a referral; the provider's access follows."""
+    organisation = _organisation_of(actor)
+    errors: dict[str, list[str]] = {}
+    if status not in REFERRAL_MOVES.get(referral.status, set()):
+        errors["status"] = [
+            _("A referral that is %(current)s cannot become %(new)s.")
+            % {"current": referral.get_status_display(), "new": status}
+        ]
+    elif status in PROVIDER_MOVES and organisation.pk != referral.provider_id:
+        errors["status"] = [
+            _("Only the provider accepts, declines, starts or completes a referral.")
+        ]
+    elif status == ReferralStatus.WITHDRAWN and organisation.pk != referral.sender_id:
+        errors["status"] = [_("Only the sender withdraws a referral.")]
+    if status in REASON_REQUIRED and not reason.strip():
+        errors["reason"] = [_("Give the reason.")]
+    if status == ReferralStatus.COMPLETED and not outcome.strip():
+        errors["outcome"] = [_("Record the outcome of the service.")]
+    if errors:
+        raise NrmError(errors)
+    moment = timezone.now()
+    referral.status = status
+    referral.status_reason = reason.strip()[:300]
+    if outcome.strip():
+        referral.outcome = outcome.strip()[:500]
+    referral.updated_at, referral.updated_by = moment, actor
+    referral.save(update_fields=["status", "status_reason", "outcome", "updated_at", "updated_by"])
+    ReferralEvent.objects.create(
+        referral=referral,
+        status=status,
+        reason=referral.status_reason or referral.outcome,
+        at=moment,
+        by=actor,
+        organisation=organisation,
+    )
+    grants = CaseAccessGrant.objects.filter(
+        case=referral.case, reason=f"referral:{referral.pk}", closed_at__isnull=True
+    )
+    if status in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN):
+        grants.update(closed_at=moment)
+    elif status == ReferralStatus.COMPLETED:
+        # The provider keeps reading the summary and what it recorded, and changes nothing more.
+        grants.update(read_only=True, disclosure=Disclosure.SUMMARY)
+    return referral

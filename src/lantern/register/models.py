@@ -240,10 +240,18 @@ class IdentificationDecision(models.Model):
         return f"{self.outcome} on {self.decided_on}"
 
 
+class Disclosure(models.TextChoices):
+    REFERENCE_ONLY = "reference_only", _("Reference only")
+    SUMMARY = "summary", _("Non-identifying summary")
+    IDENTITY = "identity", _("Identity")
+
+
 class CaseAccessGrant(models.Model):
     """An organisation's need to know a case while a transfer or referral to it is open.
 
-    The referral mechanism opens and closes grants; the access policy reads them.
+    The referral mechanism opens and closes grants; the access policy reads them. What the
+    organisation may see follows the victim's consent (``disclosure``); after a completed
+    referral the grant stays, read-only.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
@@ -251,6 +259,10 @@ class CaseAccessGrant(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="case_grants"
     )
     reason = models.CharField(max_length=64)
+    disclosure = models.CharField(
+        max_length=16, choices=Disclosure.choices, default=Disclosure.SUMMARY
+    )
+    read_only = models.BooleanField(default=False)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
