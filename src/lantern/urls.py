@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include("lantern.access.urls")),
     path("", include("lantern.register.urls")),
+    path("", include("lantern.nrm.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

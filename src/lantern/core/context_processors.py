@@ -17,4 +17,6 @@ def installation(request: HttpRequest) -> dict[str, Any]:
         or policy.can_view_security_events(request.user),
         "can_see_register": policy.can_see_any_case(request.user),
         "can_read_access_log": policy.access_log_filter(request.user) is not None,
+        "can_see_deadline_queue": policy.can_see_deadline_queue(request.user),
+        "can_see_deadline_counts": policy.can_see_deadline_counts(request.user),
     }
