@@ -154,3 +154,18 @@ def test_the_coordinator_sees_counts_and_no_case(ngo_worker: User) -> None:
         client_for(coordinator).get(f"/cases/{case.reference}/referral-mechanism/").status_code
         == 404
     )
+
+
+def test_nrm_events_appear_on_the_case_timeline(ngo_worker: User, investigator: User) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    client_for(ngo_worker).post(
+        f"/cases/{case.reference}/referral-mechanism/transfer/",
+        {"receiver": investigator.organisation_id, "rights_explained": ["rights_under_law"]},
+    )
+    client_for(investigator).post(
+        f"/cases/{case.reference}/referral-mechanism/acknowledge/{case.transfers.get().pk}/"
+    )
+    page = client_for(ngo_worker).get(f"/cases/{case.reference}/").content.decode()
+    timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
+    assert timeline.index("Transfer sent to") < timeline.index("Transfer acknowledged")
+    assert "Met" in timeline

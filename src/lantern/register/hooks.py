@@ -6,7 +6,9 @@ inside the same transaction.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,3 +17,17 @@ if TYPE_CHECKING:
 
 # Called with (case, actor) after a case is registered.
 after_registration: list[Callable[[Case, User], None]] = []
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One line of a case's timeline contributed by another app."""
+
+    at: datetime.datetime
+    text: str
+    by: str = ""
+    organisation: str = ""
+
+
+# Called with the case; each returns the events it knows of, for the case page's timeline.
+timeline_sources: list[Callable[[Case], list[TimelineEvent]]] = []

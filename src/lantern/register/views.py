@@ -34,6 +34,7 @@ from lantern.register.forms import (
     SealForm,
     StatusForm,
 )
+from lantern.register.hooks import timeline_sources
 from lantern.register.identity import Identity, IdentityDocument, open_identity
 from lantern.register.models import Case, Seal
 from lantern.register.selectors import filter_cases, with_summary
@@ -176,6 +177,8 @@ def _timeline(case: Case) -> list[tuple[Any, str, Any]]:
         (screening.screened_at, "screening", screening)
         for screening in case.screenings.select_related("questionnaire", "screened_by")
     ]
+    for source in timeline_sources:
+        events += [(event.at, "event", event) for event in source(case)]
     return sorted(events, key=lambda event: (event[0], event[1]))
 
 
