@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
         "IdentificationMethodEnum": "lantern.register.models.IdentificationMethod.choices",
         "IdentificationOutcomeEnum": "lantern.register.models.IdentificationOutcome.choices",
         "AccessActionEnum": "lantern.access.models.AccessAction.choices",
+        "TransferOutcomeEnum": "lantern.nrm.models.TransferOutcome.choices",
+        "ReferralStatusEnum": "lantern.nrm.models.ReferralStatus.choices",
+        "DeadlineStatusEnum": "lantern.nrm.models.DeadlineStatus.choices",
+        "DisclosureEnum": "lantern.register.models.Disclosure.choices",
     },
 }
 

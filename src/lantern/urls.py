@@ -6,6 +6,17 @@ from lantern.access.api import ObtainTokenView
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
+from lantern.nrm.api import (
+    ConsentViewSet,
+    DeadlineCountsView,
+    DeadlineViewSet,
+    GuardianshipNotificationViewSet,
+    LegalRepresentativeViewSet,
+    MigrationSystemEntryViewSet,
+    ReferralViewSet,
+    ReflectionPeriodViewSet,
+    TransferViewSet,
+)
 from lantern.register.api import AccessLogViewSet, CaseViewSet, PersonViewSet
 
 api_router = DefaultRouter()
@@ -13,6 +24,22 @@ api_router.register("organisations", OrganisationViewSet, basename="api-organisa
 api_router.register("cases", CaseViewSet, basename="api-case")
 api_router.register("persons", PersonViewSet, basename="api-person")
 api_router.register("access-log", AccessLogViewSet, basename="api-access-log")
+api_router.register("deadlines", DeadlineViewSet, basename="api-deadline")
+api_router.register("transfers", TransferViewSet, basename="api-transfer")
+api_router.register("consents", ConsentViewSet, basename="api-consent")
+api_router.register("referrals", ReferralViewSet, basename="api-referral")
+api_router.register(
+    "guardianship-notifications",
+    GuardianshipNotificationViewSet,
+    basename="api-guardianship-notification",
+)
+api_router.register(
+    "migration-system-entries", MigrationSystemEntryViewSet, basename="api-migration-system-entry"
+)
+api_router.register(
+    "legal-representatives", LegalRepresentativeViewSet, basename="api-legal-representative"
+)
+api_router.register("reflection-periods", ReflectionPeriodViewSet, basename="api-reflection-period")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -28,5 +55,6 @@ urlpatterns = [
     path(
         "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
     ),
+    path("api/v1/deadlines/counts/", DeadlineCountsView.as_view(), name="api-deadline-counts"),
     path("api/v1/", include(api_router.urls)),
 ]

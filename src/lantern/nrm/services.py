@@ -342,8 +342,8 @@ def record_legal_representative(
     actor: User,
     case: Case,
     representative_type: str,
-    appointed_by: str,
-    appointed_on: datetime.date | None,
+    appointed_by: str = "",
+    appointed_on: datetime.date | None = None,
 ) -> LegalRepresentative:
     if representative_type not in RepresentativeType.values:
         raise NrmError(
