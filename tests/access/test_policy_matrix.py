@@ -122,3 +122,17 @@ def test_a_superuser_created_with_django_manages_configuration() -> None:
     superuser.is_superuser = True
     assert policy.can_manage_configuration(superuser) is True
     assert policy.can_use_admin(superuser) is True
+
+
+DEADLINE_QUEUE_ROLES = {Role.CASEWORKER, Role.SUPERVISOR, Role.INVESTIGATOR}
+DEADLINE_COUNT_ROLES = {Role.COORDINATOR, Role.STATISTICIAN}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_deadline_queue_and_the_national_counts(role: Role) -> None:
+    client = Client()
+    client.force_login(persona(role))
+    assert client.get("/deadlines/").status_code == (200 if role in DEADLINE_QUEUE_ROLES else 404)
+    assert client.get("/api/v1/deadlines/").status_code == (200 if role in DEADLINE_QUEUE_ROLES else 404)
+    assert client.get("/deadlines/counts/").status_code == (200 if role in DEADLINE_COUNT_ROLES else 404)
+    assert client.get("/api/v1/deadlines/counts/").status_code == (200 if role in DEADLINE_COUNT_ROLES else 404)
