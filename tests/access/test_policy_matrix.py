@@ -133,6 +133,12 @@ def test_the_deadline_queue_and_the_national_counts(role: Role) -> None:
     client = Client()
     client.force_login(persona(role))
     assert client.get("/deadlines/").status_code == (200 if role in DEADLINE_QUEUE_ROLES else 404)
-    assert client.get("/api/v1/deadlines/").status_code == (200 if role in DEADLINE_QUEUE_ROLES else 404)
-    assert client.get("/deadlines/counts/").status_code == (200 if role in DEADLINE_COUNT_ROLES else 404)
-    assert client.get("/api/v1/deadlines/counts/").status_code == (200 if role in DEADLINE_COUNT_ROLES else 404)
+    assert client.get("/api/v1/deadlines/").status_code == (
+        200 if role in DEADLINE_QUEUE_ROLES else 404
+    )
+    assert client.get("/deadlines/counts/").status_code == (
+        200 if role in DEADLINE_COUNT_ROLES else 404
+    )
+    assert client.get("/api/v1/deadlines/counts/").status_code == (
+        200 if role in DEADLINE_COUNT_ROLES else 404
+    )

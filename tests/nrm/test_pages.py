@@ -169,3 +169,63 @@ def test_nrm_events_appear_on_the_case_timeline(ngo_worker: User, investigator: 
     timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
     assert timeline.index("Transfer sent to") < timeline.index("Transfer acknowledged")
     assert "Met" in timeline
+
+
+def test_both_sides_see_an_overdue_transfer(ngo_worker: User) -> None:
+    case = register_presumed_victim(
+        actor=ngo_worker, data=registration(), now=datetime.datetime(2025, 3, 3, 10, tzinfo=BAKU)
+    )
+    police_supervisor = staff("mia-ctht", Role.SUPERVISOR)
+    ngo_supervisor = staff("ngo-clean-world", Role.SUPERVISOR)
+    with time_machine.travel(datetime.datetime(2025, 3, 5, 10, tzinfo=BAKU), tick=False):
+        from lantern.nrm.services import sweep_deadlines
+
+        sweep_deadlines()
+        for supervisor in (police_supervisor, ngo_supervisor):
+            page = client_for(supervisor).get("/deadlines/").content.decode()
+            assert case.reference in page
+            assert "Breached" in page
+    assert (
+        case.reference
+        not in client_for(staff("ngo-contact", Role.SUPERVISOR)).get("/deadlines/").content.decode()
+    )
+
+
+def test_a_pack_response_time_for_a_service_opens_and_closes_with_the_referral(
+    ngo_worker: User,
+) -> None:
+    from lantern.core.models import DeadlineRule
+    from lantern.nrm.services import move_referral, record_consent, refer_case
+
+    DeadlineRule.objects.create(
+        code="referral_response_social",
+        name_en="Answer a referral for social help",
+        name_az="x",
+        name_ru="x",
+        duration_amount=3,
+        duration_unit="working_days",
+        legal_basis_en="Local practice",
+        legal_basis_az="x",
+        legal_basis_ru="x",
+    )
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    consent = record_consent(
+        actor=ngo_worker,
+        case=case,
+        given_by="person",
+        given_at=timezone.now(),
+        disclosure="summary",
+    )
+    shelter = Organisation.objects.get(code="mia-shelter")
+    referral = refer_case(
+        actor=ngo_worker, case=case, provider=shelter, service_type="social", consent=consent
+    )
+    deadline = Deadline.objects.get(case=case, kind="referral_response_social")
+    assert deadline.responsible_organisation == shelter
+    move_referral(
+        actor=staff("mia-shelter", Role.CASEWORKER),
+        referral=referral,
+        status=ReferralStatus.ACCEPTED,
+    )
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.MET

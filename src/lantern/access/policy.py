@@ -283,3 +283,9 @@ def can_see_deadline_queue(user: AnyUser) -> bool:
 def can_see_deadline_counts(user: AnyUser) -> bool:
     """Met, breached and open deadlines per organisation, as counts: the coordinator's secretariat."""
     return bool(roles_of(user) & {Role.COORDINATOR, Role.STATISTICIAN})
+
+
+def works_for_specialised_police(user: AnyUser) -> bool:
+    """The specialised police authority receives every transfer, so it watches every transfer clock."""
+    active = _active_user(user)
+    return active is not None and _is_specialised_police(active)

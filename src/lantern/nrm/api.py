@@ -30,6 +30,7 @@ from lantern.nrm.models import (
     Transfer,
     TransferOutcome,
 )
+from lantern.nrm.selectors import watched_deadlines
 from lantern.nrm.services import (
     acknowledge_transfer,
     end_reflection_period,
@@ -108,10 +109,7 @@ class DeadlineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Deadline]):
         actor = _actor(self.request)
         if not policy.can_see_deadline_queue(actor):
             raise Http404
-        deadlines = Deadline.objects.filter(
-            responsible_organisation_id=actor.organisation_id,
-            case__in=policy.visible_cases(actor, Case.objects.all()),
-        )
+        deadlines = watched_deadlines(actor)
         wanted = self.request.query_params.get("status")
         if wanted in DeadlineStatus.values:
             deadlines = deadlines.filter(status=wanted)

@@ -25,6 +25,10 @@ class TransferForm(forms.Form):
         queryset=Organisation.objects.filter(
             is_active=True, kind=OrganisationKind.SPECIALISED_POLICE
         ),
+        help_text=_(
+            "Only the specialised police authority may receive a transfer; any other police or "
+            "law-enforcement body is prohibited (CabMin Res. No. 21 of 1 February 2008)."
+        ),
     )
     documents = forms.CharField(label=_("Documents sent"), required=False, max_length=1000)
     rights_explained = forms.MultipleChoiceField(

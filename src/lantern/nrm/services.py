@@ -693,6 +693,14 @@ def refer_case(
         disclosure=consent.disclosure if consent else Disclosure.SUMMARY,
         opened_at=moment,
     )
+    # A pack may set a response time per service type (rule "referral_response_<service>").
+    open_deadline(
+        case=case,
+        kind=f"referral_response_{service_type}",
+        trigger=_("Referral sent"),
+        triggered_at=moment,
+        responsible=provider,
+    )
     return referral
 
 
@@ -735,6 +743,16 @@ def move_referral(
         by=actor,
         organisation=organisation,
     )
+    response_kind = f"referral_response_{referral.service_type}"
+    if status in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED):
+        fulfil_deadlines(
+            case=referral.case, kind=response_kind, actor=actor, at=moment, note=status
+        )
+    elif status == ReferralStatus.WITHDRAWN:
+        for deadline in referral.case.deadlines.filter(
+            kind=response_kind, status=DeadlineStatus.OPEN
+        ):
+            cancel_deadline(actor=actor, deadline=deadline, reason=_("Referral withdrawn"))
     grants = CaseAccessGrant.objects.filter(
         case=referral.case, reason=f"referral:{referral.pk}", closed_at__isnull=True
     )

@@ -38,6 +38,7 @@ from lantern.nrm.models import (
     ReflectionPeriod,
     Transfer,
 )
+from lantern.nrm.selectors import watched_deadlines
 from lantern.nrm.services import (
     REFERRAL_MOVES,
     acknowledge_transfer,
@@ -378,14 +379,9 @@ def deadline_queue(request: HttpRequest) -> HttpResponse:
     actor = policy.acting_user(request.user)
     if not policy.can_see_deadline_queue(actor):
         raise Http404
-    pending = Deadline.objects.filter(
-        responsible_organisation_id=actor.organisation_id,
-        status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED],
-        fulfilled_at__isnull=True,
+    pending = watched_deadlines(actor).filter(
+        status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED], fulfilled_at__isnull=True
     )
-    pending = pending.filter(
-        case__in=policy.visible_cases(actor, Case.objects.all())
-    ).select_related("case", "rule")
     rows = sorted(
         pending, key=lambda deadline: (deadline.status != DeadlineStatus.BREACHED, deadline.due_at)
     )
