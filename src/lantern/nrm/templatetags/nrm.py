@@ -35,7 +35,10 @@ def time_left(due: Any, now: Any) -> str:
     days, rest = divmod(remaining, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    amount = f"{days} d {hours} h" if days else f"{hours} h {minutes} min"
+    if days:
+        amount = _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    else:
+        amount = _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return (
         _("%(amount)s left") % {"amount": amount}
         if seconds >= 0
