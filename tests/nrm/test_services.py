@@ -292,3 +292,21 @@ def test_pack_defines_the_reminder_rule(az_pack: Path) -> None:
     from lantern.core.models import DeadlineRule
 
     assert DeadlineRule.objects.get(code="recovery_reflection_end_reminder").duration_amount == 25
+
+
+def test_a_reminder_is_sent_and_closed_not_breached(ngo_worker: User, investigator: User) -> None:
+    case = register_presumed_victim(
+        actor=ngo_worker, data=registration(), now=baku(2025, 1, 10, 9, 0)
+    )
+    grant_reflection_period(
+        actor=investigator,
+        case=case,
+        decided_on=datetime.date(2025, 1, 10),
+        legal_basis="Law Art. 14-1.1",
+    )
+    with time_machine.travel(baku(2025, 2, 6, 9, 0), tick=False):  # after day 25, before day 30
+        result = sweep_deadlines()
+    reminder = Deadline.objects.get(case=case, kind="recovery_reflection_end_reminder")
+    assert reminder.status == DeadlineStatus.MET
+    assert reminder.close_reason == "reminder sent"
+    assert result.reminders >= 1

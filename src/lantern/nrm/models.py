@@ -40,6 +40,8 @@ class Deadline(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     breach_notified_at = models.DateTimeField(null=True, blank=True)
+    # A reminder asks nothing of anyone: when due, it is sent and closed as met, never breached.
+    is_reminder = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_at", "pk"]

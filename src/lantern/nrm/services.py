@@ -61,8 +61,13 @@ def open_deadline(
     trigger: str,
     triggered_at: datetime.datetime,
     responsible: Organisation,
+    is_reminder: bool = False,
 ) -> Deadline | None:
-    """Start the pack's clock ``kind`` on ``case``; one open clock of a kind per case."""
+    """Start the pack's clock ``kind`` on ``case``; one open clock of a kind per case.
+
+    A reminder is a clock that asks nothing of anyone: when it runs out, the sweep sends
+    the reminder and closes it as met, instead of counting a breach.
+    """
     rule = DeadlineRule.objects.filter(code=kind, is_active=True).first()
     if rule is None:
         return None  # the jurisdiction's pack has no such duty
@@ -77,6 +82,7 @@ def open_deadline(
         trigger=trigger,
         triggered_at=triggered_at,
         due_at=due_for_rule(rule, triggered_at, current_calendar()),
+        is_reminder=is_reminder,
     )
 
 
@@ -88,7 +94,10 @@ def fulfil_deadlines(
     for deadline in case.deadlines.filter(
         kind=kind, status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED]
     ):
-        in_time = at <= deadline.due_at and deadline.status == DeadlineStatus.OPEN
+        # A reminder asks nothing of anyone, so closing it is never late.
+        in_time = deadline.is_reminder or (
+            at <= deadline.due_at and deadline.status == DeadlineStatus.OPEN
+        )
         deadline.status = DeadlineStatus.MET if in_time else DeadlineStatus.BREACHED
         if not in_time and deadline.breached_at is None:
             deadline.breached_at = deadline.due_at
@@ -416,6 +425,7 @@ def grant_reflection_period(
         trigger=_("Recovery and reflection period granted"),
         triggered_at=start,
         responsible=responsible,
+        is_reminder=True,
     )
     return period
 
@@ -507,9 +517,10 @@ def sweep_deadlines(*, now: datetime.datetime | None = None) -> SweepResult:
     """
     moment = now or timezone.now()
     result = SweepResult()
-    result.breached = Deadline.objects.filter(status=DeadlineStatus.OPEN, due_at__lt=moment).update(
-        status=DeadlineStatus.BREACHED, breached_at=moment
-    )
+    result.reminders += _send_due_reminders(moment)
+    result.breached = Deadline.objects.filter(
+        status=DeadlineStatus.OPEN, is_reminder=False, due_at__lt=moment
+    ).update(status=DeadlineStatus.BREACHED, breached_at=moment)
     for deadline in Deadline.objects.filter(
         status=DeadlineStatus.BREACHED, breach_notified_at__isnull=True
     ).select_related("case", "rule", "responsible_organisation"):
@@ -542,6 +553,28 @@ def sweep_deadlines(*, now: datetime.datetime | None = None) -> SweepResult:
             )
             result.reminders += 1
     return result
+
+
+def _send_due_reminders(moment: datetime.datetime) -> int:
+    """Reminder clocks that ran out: send each once, and close it as met."""
+    sent = 0
+    due = Deadline.objects.filter(status=DeadlineStatus.OPEN, is_reminder=True, due_at__lt=moment)
+    for deadline in due.select_related("case", "rule", "responsible_organisation"):
+        claimed = Deadline.objects.filter(pk=deadline.pk, status=DeadlineStatus.OPEN).update(
+            status=DeadlineStatus.MET,
+            fulfilled_at=moment,
+            reminder_sent_at=moment,
+            close_reason="reminder sent",
+        )
+        if claimed:
+            _notify(
+                deadline,
+                subject=f"Lantern: reminder on {deadline.case.reference}",
+                roles=[Role.CASEWORKER, Role.SUPERVISOR, Role.INVESTIGATOR],
+                opening="A reminder is due.",
+            )
+            sent += 1
+    return sent
 
 
 def _notify(deadline: Deadline, *, subject: str, roles: list[str], opening: str) -> None:
