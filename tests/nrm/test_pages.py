@@ -229,3 +229,21 @@ def test_a_pack_response_time_for_a_service_opens_and_closes_with_the_referral(
     )
     deadline.refresh_from_db()
     assert deadline.status == DeadlineStatus.MET
+
+
+def test_the_police_are_not_offered_a_transfer_to_themselves(
+    ngo_worker: User, investigator: User
+) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    assert (
+        "Transfer now"
+        in client_for(ngo_worker)
+        .get(f"/cases/{case.reference}/referral-mechanism/")
+        .content.decode()
+    )
+    assert (
+        "Transfer now"
+        not in client_for(investigator)
+        .get(f"/cases/{case.reference}/referral-mechanism/")
+        .content.decode()
+    )

@@ -99,6 +99,8 @@ def case_nrm(request: HttpRequest, reference: str) -> HttpResponse:
         "running_period": reflection_period_running(case),
         "service_labels": code_labels("service_types"),
         "can_refer": can_refer,
+        # The specialised police receive transfers; they never send one.
+        "can_transfer": can_refer and not policy.works_for_specialised_police(actor),
         "can_grant_period": policy.can_grant_reflection_period(actor, case),
         "is_child": bool(case.child_at_registration or case.child_at_identification),
         "forms": {
