@@ -7,6 +7,7 @@ from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
 from lantern.nrm.api import (
+    ChildHearingViewSet,
     ConsentViewSet,
     DeadlineCountsView,
     DeadlineViewSet,
@@ -39,6 +40,7 @@ api_router.register(
 api_router.register(
     "legal-representatives", LegalRepresentativeViewSet, basename="api-legal-representative"
 )
+api_router.register("child-hearings", ChildHearingViewSet, basename="api-child-hearing")
 api_router.register("reflection-periods", ReflectionPeriodViewSet, basename="api-reflection-period")
 
 urlpatterns = [

@@ -259,3 +259,14 @@ def test_an_outsider_cannot_act_on_a_case(ngo_worker: User, other_ngo_worker: Us
         ).status_code
         == 404
     )
+
+
+def test_a_child_hearing_by_api(ngo_worker: User) -> None:
+    child = {**NEW_CASE, "identity": {"family_name": "Karimova", "birth_date": "2012-06-01"}}
+    reference = post(ngo_worker, "/api/v1/cases/", child).json()["reference"]
+    heard = post(
+        ngo_worker,
+        "/api/v1/child-hearings/",
+        {"case": reference, "occasion": "placement", "heard_on": timezone.localdate().isoformat()},
+    )
+    assert heard.status_code == 201, heard.content

@@ -310,3 +310,47 @@ def test_a_reminder_is_sent_and_closed_not_breached(ngo_worker: User, investigat
     assert reminder.status == DeadlineStatus.MET
     assert reminder.close_reason == "reminder sent"
     assert result.reminders >= 1
+
+
+def test_a_child_over_ten_is_heard_before_a_placement(ngo_worker: User) -> None:
+    from lantern.nrm.services import check_child_heard, child_must_be_heard, record_child_hearing
+
+    older = register_presumed_victim(
+        actor=ngo_worker, data=registration(identity=Identity(birth_date=datetime.date(2012, 3, 1)))
+    )
+    younger = register_presumed_victim(
+        actor=ngo_worker, data=registration(identity=Identity(birth_date=datetime.date(2018, 3, 1)))
+    )
+    adult = register_presumed_victim(actor=ngo_worker, data=registration())
+    day = datetime.date(2025, 6, 1)
+    assert (
+        child_must_be_heard(older, day),
+        child_must_be_heard(younger, day),
+        child_must_be_heard(adult, day),
+    ) == (True, False, False)
+    with pytest.raises(NrmError, match="heard"):
+        check_child_heard(older, "placement", day)
+    record_child_hearing(
+        actor=ngo_worker,
+        case=older,
+        occasion="placement",
+        heard_on=datetime.date(2025, 5, 30),
+        note="wants to stay with her sister",
+    )
+    check_child_heard(older, "placement", day)
+    with pytest.raises(NrmError):
+        check_child_heard(older, "extension", day)
+    check_child_heard(younger, "placement", day)
+
+
+def test_a_hearing_in_the_future_is_refused(ngo_worker: User) -> None:
+    from lantern.nrm.services import record_child_hearing
+
+    case = register_presumed_victim(
+        actor=ngo_worker, data=registration(identity=Identity(birth_date=datetime.date(2012, 3, 1)))
+    )
+    with pytest.raises(NrmError):
+        record_child_hearing(
+            actor=ngo_worker, case=case, occasion="placement", heard_on=datetime.date(2999, 1, 1)
+        )
+    assert case.child_hearings.count() == 0

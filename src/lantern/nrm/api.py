@@ -16,11 +16,13 @@ from rest_framework.views import APIView
 from lantern.access import policy
 from lantern.core.models import Organisation, User
 from lantern.nrm.models import (
+    ChildHearing,
     Consent,
     ConsentGiver,
     Deadline,
     DeadlineStatus,
     GuardianshipNotification,
+    HearingOccasion,
     LegalRepresentative,
     MigrationSystemEntry,
     Referral,
@@ -37,6 +39,7 @@ from lantern.nrm.services import (
     extend_reflection_period,
     grant_reflection_period,
     move_referral,
+    record_child_hearing,
     record_consent,
     record_guardianship_notification,
     record_legal_representative,
@@ -409,6 +412,15 @@ class LegalRepresentativeSerializer(serializers.ModelSerializer[LegalRepresentat
         fields = ["id", "case", "representative_type", "appointed_by", "appointed_on"]
 
 
+class ChildHearingSerializer(serializers.ModelSerializer[ChildHearing]):
+    case = serializers.CharField(source="case.reference")
+    occasion = serializers.ChoiceField(choices=HearingOccasion.choices)
+
+    class Meta:
+        model = ChildHearing
+        fields = ["id", "case", "occasion", "heard_on", "note"]
+
+
 class ReflectionPeriodSerializer(serializers.ModelSerializer[ReflectionPeriod]):
     case = serializers.CharField(source="case.reference")
 
@@ -487,6 +499,16 @@ class LegalRepresentativeViewSet(_CaseRecordViewSet):
 
     def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
         return record_legal_representative(actor=actor, case=case, **data)
+
+
+class ChildHearingViewSet(_CaseRecordViewSet):
+    """Record that a child over 10 was heard on placement or on an extension of the stay."""
+
+    serializer_class = ChildHearingSerializer
+    queryset = ChildHearing.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_child_hearing(actor=actor, case=case, **data)
 
 
 class ReflectionPeriodViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[ReflectionPeriod]):

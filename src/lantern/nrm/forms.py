@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantern.core.codes import code_choices
 from lantern.core.models import Organisation, OrganisationKind
-from lantern.nrm.models import ConsentGiver, RepresentativeType, TransferOutcome
+from lantern.nrm.models import ConsentGiver, HearingOccasion, RepresentativeType, TransferOutcome
 from lantern.nrm.services import PROVIDER_KINDS
 from lantern.register.models import Disclosure
 
@@ -124,3 +124,9 @@ class ReflectionEndForm(forms.Form):
 class ReflectionExtendForm(forms.Form):
     new_end_on = forms.DateField(label=_("New last day"), required=False, widget=DATE)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class ChildHearingForm(forms.Form):
+    occasion = forms.ChoiceField(label=_("Heard on"), choices=HearingOccasion.choices)
+    heard_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    note = forms.CharField(label=_("What the child said, in brief"), required=False, max_length=500)

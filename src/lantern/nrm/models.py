@@ -275,3 +275,27 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return self.status
+
+
+class HearingOccasion(models.TextChoices):
+    PLACEMENT = "placement", _("Placement in a shelter")
+    EXTENSION = "extension", _("Extension of the stay")
+
+
+class ChildHearing(models.Model):
+    """A child over 10 heard on placement in a shelter and on each extension of the stay (001:67)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="child_hearings")
+    occasion = models.CharField(max_length=16, choices=HearingOccasion.choices)
+    heard_on = models.DateField()
+    heard_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["heard_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.occasion} {self.heard_on}"

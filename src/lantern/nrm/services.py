@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from lantern.core.models import CodeEntry, DeadlineRule, Organisation, OrganisationKind, Role, User
 from lantern.nrm.deadlines import current_calendar, due_for_rule
 from lantern.nrm.models import (
+    ChildHearing,
     Consent,
     ConsentGiver,
     Deadline,
     DeadlineStatus,
     GuardianshipNotification,
+    HearingOccasion,
     LegalRepresentative,
     MigrationSystemEntry,
     Referral,
@@ -32,8 +34,9 @@ from lantern.nrm.models import (
     TransferOutcome,
     TransferRightExplained,
 )
+from lantern.register.identity import open_identity
 from lantern.register.models import Case, CaseAccessGrant, Disclosure
-from lantern.register.services import RegisterError
+from lantern.register.services import ADULT_AGE, RegisterError, age_on, latest_possible_birth_date
 
 TRANSFER = "transfer_to_specialised_police"
 GUARDIANSHIP = "guardianship_notification"
@@ -795,3 +798,60 @@ def move_referral(
         # The provider keeps reading the summary and what it recorded, and changes nothing more.
         grants.update(read_only=True, disclosure=Disclosure.SUMMARY)
     return referral
+
+
+# --- Hearing a child ---------------------------------------------------------------------------
+
+HEARING_AGE = 10
+
+
+def child_must_be_heard(case: Case, on: datetime.date) -> bool:
+    """Whether a placement or extension on ``on`` needs the child's hearing on record first.
+
+    A child over 10 (Law Art. 16, 001:67). Without a known age, Lantern asks for the hearing.
+    """
+    youngest = latest_possible_birth_date(case.person, open_identity(case.person))
+    if youngest is None:
+        return bool(case.child_at_registration)
+    age = age_on(youngest, on)
+    return HEARING_AGE < age < ADULT_AGE
+
+
+def check_child_heard(case: Case, occasion: str, on: datetime.date) -> None:
+    """Refuse a placement or extension of a child over 10 who was not heard for it."""
+    if (
+        child_must_be_heard(case, on)
+        and not case.child_hearings.filter(occasion=occasion, heard_on__lte=on).exists()
+    ):
+        raise NrmError(
+            {
+                "__all__": [
+                    _(
+                        "A child over 10 is heard before a placement or an extension of the stay; record the hearing first."
+                    )
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def record_child_hearing(
+    *, actor: User, case: Case, occasion: str, heard_on: datetime.date | None, note: str = ""
+) -> ChildHearing:
+    errors: dict[str, list[str]] = {}
+    if occasion not in HearingOccasion.values:
+        errors["occasion"] = [_("Say whether the hearing was for a placement or an extension.")]
+    if heard_on is None:
+        errors["heard_on"] = [_("Give the date of the hearing.")]
+    elif heard_on > timezone.localdate():
+        errors["heard_on"] = [_("The hearing date is in the future.")]
+    if errors or heard_on is None:
+        raise NrmError(errors)
+    return ChildHearing.objects.create(
+        case=case,
+        occasion=occasion,
+        heard_on=heard_on,
+        heard_by=actor,
+        note=note.strip()[:500],
+        recorded_at=timezone.now(),
+    )

@@ -18,6 +18,7 @@ from lantern.access import policy
 from lantern.core.codes import code_labels
 from lantern.core.models import Organisation, User
 from lantern.nrm.forms import (
+    ChildHearingForm,
     ConsentForm,
     GuardianshipNotificationForm,
     LegalRepresentativeForm,
@@ -46,6 +47,7 @@ from lantern.nrm.services import (
     extend_reflection_period,
     grant_reflection_period,
     move_referral,
+    record_child_hearing,
     record_consent,
     record_guardianship_notification,
     record_legal_representative,
@@ -95,6 +97,7 @@ def case_nrm(request: HttpRequest, reference: str) -> HttpResponse:
         "notifications": case.guardianship_notifications.select_related("notified_organisation"),
         "migration_entries": case.migration_system_entries.all(),
         "representatives": case.legal_representatives.all(),
+        "hearings": case.child_hearings.select_related("heard_by"),
         "reflection_periods": case.reflection_periods.all(),
         "running_period": reflection_period_running(case),
         "service_labels": code_labels("service_types"),
@@ -113,6 +116,7 @@ def case_nrm(request: HttpRequest, reference: str) -> HttpResponse:
             "guardianship": GuardianshipNotificationForm(),
             "migration": MigrationEntryForm(),
             "representative": LegalRepresentativeForm(),
+            "hearing": ChildHearingForm(initial={"heard_on": timezone.localdate()}),
             "grant": ReflectionGrantForm(initial={"decided_on": timezone.localdate()}),
             "end": ReflectionEndForm(),
             "extend": ReflectionExtendForm(),
@@ -339,7 +343,25 @@ def _extend(request: HttpRequest, actor: User, case: Case, item: int | None) -> 
     return _("The period is extended.")
 
 
+def _hearing(request: HttpRequest, actor: User, case: Case, item: int | None) -> str:
+    if not policy.can_edit_case(actor, case):
+        raise Http404
+    form = ChildHearingForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return ""
+    record_child_hearing(
+        actor=actor,
+        case=case,
+        occasion=form.cleaned_data["occasion"],
+        heard_on=form.cleaned_data["heard_on"],
+        note=form.cleaned_data["note"],
+    )
+    return _("Hearing recorded.")
+
+
 ACTIONS: dict[str, Handler] = {
+    "hearing": _hearing,
     "transfer": _transfer,
     "acknowledge": _acknowledge,
     "outcome": _outcome,
