@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,9 +113,13 @@ def next_reference(moment: datetime.datetime) -> str:
     """``AZ-2025-000042``: the pack's prefix, the year, a number that never repeats within it."""
     prefix = Jurisdiction.objects.values_list("reference_prefix", flat=True).first() or "XX"
     year = timezone.localtime(moment).year
-    sequence, _created = ReferenceSequence.objects.select_for_update().get_or_create(
-        prefix=prefix, year=year
-    )
+    try:
+        # A savepoint: two first registrations of a year may race to create the row.
+        with transaction.atomic():
+            sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
+    except IntegrityError:
+        sequence = ReferenceSequence.objects.get(prefix=prefix, year=year)
+    # The UPDATE takes the row lock, so concurrent registrations get consecutive numbers.
     ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
     sequence.refresh_from_db(fields=["last_number"])
     return f"{prefix}-{year}-{sequence.last_number:06d}"
@@ -447,7 +451,7 @@ def update_case(*, actor: User, case: Case, expected_version: int, changes: dict
         )
     locked.version += 1
     locked.updated_at = moment
-    derive_flags(locked, None)
+    derive_flags(locked, open_identity(person))
     locked._history_user = actor  # type: ignore[attr-defined]
     locked.save()
     return locked
