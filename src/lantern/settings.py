@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lantern.access",
     "lantern.register",
     "lantern.nrm",
+    "lantern.assistance",
 ]
 
 MIDDLEWARE = [

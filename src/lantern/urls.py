@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from lantern.access.api import ObtainTokenView
+from lantern.assistance.api import PaymentViewSet, ResidencePermitViewSet
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
@@ -26,6 +27,8 @@ api_router.register("cases", CaseViewSet, basename="api-case")
 api_router.register("persons", PersonViewSet, basename="api-person")
 api_router.register("access-log", AccessLogViewSet, basename="api-access-log")
 api_router.register("deadlines", DeadlineViewSet, basename="api-deadline")
+api_router.register("payments", PaymentViewSet, basename="api-payment")
+api_router.register("residence-permits", ResidencePermitViewSet, basename="api-residence-permit")
 api_router.register("transfers", TransferViewSet, basename="api-transfer")
 api_router.register("consents", ConsentViewSet, basename="api-consent")
 api_router.register("referrals", ReferralViewSet, basename="api-referral")
@@ -51,6 +54,7 @@ urlpatterns = [
     path("account/", include("lantern.access.urls")),
     path("", include("lantern.register.urls")),
     path("", include("lantern.nrm.urls")),
+    path("", include("lantern.assistance.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

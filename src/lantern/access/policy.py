@@ -289,3 +289,17 @@ def works_for_specialised_police(user: AnyUser) -> bool:
     """The specialised police authority receives every transfer, so it watches every transfer clock."""
     active = _active_user(user)
     return active is not None and _is_specialised_police(active)
+
+
+# --- Assistance and protection ------------------------------------------------------------------
+
+
+def can_record_assistance(user: AnyUser, case: Any) -> bool:
+    """Payments and permits are recorded by those who may change the case; a payment names the
+    recording organisation as its payer."""
+    return can_edit_case(user, case)
+
+
+def can_see_aggregate_totals(user: AnyUser) -> bool:
+    """Totals without any case: statisticians and the coordinator's secretariat."""
+    return bool(roles_of(user) & {Role.STATISTICIAN, Role.COORDINATOR})

@@ -252,6 +252,8 @@ class BenefitType(models.Model):
     name_az = models.CharField(max_length=300)
     name_ru = models.CharField(max_length=300)
     currency = models.CharField(max_length=3)
+    # Paid at most once to a person (e.g. the one-time allowance).
+    once_per_person = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -266,6 +266,7 @@ def _load_benefits(pack: Pack, result: LoadResult) -> None:
             {
                 **_labels("name", benefit["name"]),
                 "currency": benefit["currency"],
+                "once_per_person": benefit.get("once_per_person", False),
                 "is_active": True,
             },
             result,
