@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "lantern.nrm.models.ReferralStatus.choices",
         "DeadlineStatusEnum": "lantern.nrm.models.DeadlineStatus.choices",
         "DisclosureEnum": "lantern.register.models.Disclosure.choices",
+        "PlanItemStatusEnum": "lantern.assistance.models.PlanItemStatus.choices",
     },
 }
 

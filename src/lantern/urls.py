@@ -3,7 +3,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from lantern.access.api import ObtainTokenView
-from lantern.assistance.api import PaymentViewSet, ResidencePermitViewSet
+from lantern.assistance.api import (
+    PaymentViewSet,
+    PlanItemViewSet,
+    RehabilitationPlanViewSet,
+    ResidencePermitViewSet,
+    ShelterStayViewSet,
+)
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
@@ -29,6 +35,11 @@ api_router.register("access-log", AccessLogViewSet, basename="api-access-log")
 api_router.register("deadlines", DeadlineViewSet, basename="api-deadline")
 api_router.register("payments", PaymentViewSet, basename="api-payment")
 api_router.register("residence-permits", ResidencePermitViewSet, basename="api-residence-permit")
+api_router.register(
+    "rehabilitation-plans", RehabilitationPlanViewSet, basename="api-rehabilitation-plan"
+)
+api_router.register("plan-items", PlanItemViewSet, basename="api-plan-item")
+api_router.register("shelter-stays", ShelterStayViewSet, basename="api-shelter-stay")
 api_router.register("transfers", TransferViewSet, basename="api-transfer")
 api_router.register("consents", ConsentViewSet, basename="api-consent")
 api_router.register("referrals", ReferralViewSet, basename="api-referral")

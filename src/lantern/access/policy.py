@@ -303,3 +303,31 @@ def can_record_assistance(user: AnyUser, case: Any) -> bool:
 def can_see_aggregate_totals(user: AnyUser) -> bool:
     """Totals without any case: statisticians and the coordinator's secretariat."""
     return bool(roles_of(user) & {Role.STATISTICIAN, Role.COORDINATOR})
+
+
+def can_record_shelter_stay(user: AnyUser, case: Any) -> bool:
+    """A shelter's staff record stays in their own shelter, for cases they may know of."""
+    active = _active_user(user)
+    if (
+        active is None
+        or active.organisation is None
+        or active.organisation.kind != OrganisationKind.SHELTER
+    ):
+        return False
+    return bool(active.role_codes() & CASE_HOLDING_ROLES) and can_view_case(active, case)
+
+
+def can_override_shelter_capacity(user: AnyUser) -> bool:
+    return Role.SUPERVISOR in roles_of(user)
+
+
+def can_see_occupancy(user: AnyUser) -> bool:
+    """A shelter's own occupancy, by reference only: its case-holding staff."""
+    active = _active_user(user)
+    if (
+        active is None
+        or active.organisation is None
+        or active.organisation.kind != OrganisationKind.SHELTER
+    ):
+        return False
+    return bool(active.role_codes() & CASE_HOLDING_ROLES)

@@ -13,14 +13,26 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lantern.access import policy
-from lantern.assistance.models import Payment, ResidencePermit
+from lantern.assistance.models import (
+    Payment,
+    PlanItem,
+    PlanItemStatus,
+    RehabilitationPlan,
+    ResidencePermit,
+    ShelterStay,
+)
 from lantern.assistance.services import (
+    add_plan_item,
+    admit_to_shelter,
     chain_gaps,
+    create_plan,
+    discharge,
     payment_totals,
     record_payment,
     record_residence_permit,
+    set_plan_item_status,
 )
-from lantern.core.models import BenefitType
+from lantern.core.models import BenefitType, Organisation
 from lantern.register.models import Case
 from lantern.register.services import RegisterError
 
@@ -171,3 +183,219 @@ class ResidencePermitViewSet(
         except RegisterError as error:
             return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
         return Response(ResidencePermitSerializer(permit).data, status=status.HTTP_201_CREATED)
+
+
+class RehabilitationPlanSerializer(serializers.ModelSerializer[RehabilitationPlan]):
+    case = serializers.CharField(source="case.reference")
+    requested_on = serializers.DateField(required=False, allow_null=True, default=None)
+    drawn_up_by = serializers.CharField(source="drawn_up_by.code", read_only=True)
+
+    class Meta:
+        model = RehabilitationPlan
+        fields = ["id", "case", "requested_on", "drawn_up_by", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class PlanItemSerializer(serializers.ModelSerializer[PlanItem]):
+    provider = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.filter(is_active=True)
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "id",
+            "plan",
+            "direction",
+            "provider",
+            "target_date",
+            "status",
+            "victim_agreed_on",
+            "representative_agreed_on",
+        ]
+        read_only_fields = ["status"]
+
+
+class PlanItemStatusSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=PlanItemStatus.choices)
+
+
+class RehabilitationPlanViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[RehabilitationPlan]
+):
+    """Individual social rehabilitation plans, drawn up by an assistance centre at the victim's request."""
+
+    serializer_class = RehabilitationPlanSerializer
+
+    def get_queryset(self) -> QuerySet[RehabilitationPlan]:
+        if getattr(self, "swagger_fake_view", False):
+            return RehabilitationPlan.objects.none()
+        if not policy.can_see_any_case(self.request.user):
+            raise Http404
+        return RehabilitationPlan.objects.filter(
+            case__in=policy.visible_cases(self.request.user, Case.objects.all())
+        ).select_related("case", "drawn_up_by")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = RehabilitationPlanSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        case = _case(request, given.validated_data["case"]["reference"])
+        actor = policy.acting_user(request.user)
+        if not policy.can_record_assistance(actor, case):
+            raise Http404
+        try:
+            plan = create_plan(
+                actor=actor, case=case, requested_on=given.validated_data["requested_on"]
+            )
+        except RegisterError as error:
+            return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(RehabilitationPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanItemViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[PlanItem]):
+    """Items of a plan; an item starts only once the person (and for a child the representative) agreed."""
+
+    serializer_class = PlanItemSerializer
+
+    def get_queryset(self) -> QuerySet[PlanItem]:
+        if getattr(self, "swagger_fake_view", False):
+            return PlanItem.objects.none()
+        cases = policy.visible_cases(self.request.user, Case.objects.all())
+        return PlanItem.objects.filter(plan__case__in=cases).select_related("plan__case")
+
+    def _editable(self, request: Request, plan: RehabilitationPlan) -> None:
+        if not policy.can_record_assistance(request.user, plan.case):
+            raise Http404
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = PlanItemSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        plan = given.validated_data["plan"]
+        _case(request, plan.case.reference)
+        self._editable(request, plan)
+        data = given.validated_data
+        try:
+            item = add_plan_item(
+                actor=policy.acting_user(request.user),
+                plan=plan,
+                direction=data["direction"],
+                provider=data["provider"],
+                target_date=data.get("target_date"),
+                victim_agreed_on=data.get("victim_agreed_on"),
+                representative_agreed_on=data.get("representative_agreed_on"),
+            )
+        except RegisterError as error:
+            return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanItemStatusSerializer, responses={200: PlanItemSerializer})
+    @action(detail=True, methods=["post"])
+    def status(self, request: Request, pk: str) -> Response:
+        item = self.get_object()
+        self._editable(request, item.plan)
+        given = PlanItemStatusSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            set_plan_item_status(
+                actor=policy.acting_user(request.user),
+                item=item,
+                status=given.validated_data["status"],
+            )
+        except RegisterError as error:
+            return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(PlanItemSerializer(item).data)
+
+
+class ShelterStaySerializer(serializers.ModelSerializer[ShelterStay]):
+    case = serializers.CharField(source="case.reference")
+    shelter = serializers.CharField(source="shelter.code", read_only=True)
+    admitted_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(
+        source="admission_reason", required=False, allow_blank=True, default=""
+    )
+
+    class Meta:
+        model = ShelterStay
+        fields = [
+            "id",
+            "case",
+            "shelter",
+            "is_child",
+            "admitted_on",
+            "reason",
+            "capacity_override_reason",
+            "staying_until",
+            "discharged_on",
+            "discharge_reason",
+            "destination",
+        ]
+        read_only_fields = [
+            "is_child",
+            "staying_until",
+            "discharged_on",
+            "discharge_reason",
+            "destination",
+        ]
+
+
+class DischargeSerializer(serializers.Serializer[Any]):
+    discharged_on = serializers.DateField()
+    reason = serializers.CharField()
+    destination = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ShelterStayViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ShelterStay]
+):
+    """Stays in the caller's own shelter."""
+
+    serializer_class = ShelterStaySerializer
+
+    def get_queryset(self) -> QuerySet[ShelterStay]:
+        if getattr(self, "swagger_fake_view", False):
+            return ShelterStay.objects.none()
+        actor = policy.acting_user(self.request.user)
+        if not policy.can_see_occupancy(actor):
+            raise Http404
+        return ShelterStay.objects.filter(shelter_id=actor.organisation_id).select_related(
+            "case", "shelter"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = ShelterStaySerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        case = _case(request, given.validated_data["case"]["reference"])
+        actor = policy.acting_user(request.user)
+        if not policy.can_record_shelter_stay(actor, case):
+            raise Http404
+        data = given.validated_data
+        try:
+            stay = admit_to_shelter(
+                actor=actor,
+                case=case,
+                admitted_on=data["admitted_on"],
+                reason=data["admission_reason"],
+                capacity_override_reason=data.get("capacity_override_reason", ""),
+                may_override=policy.can_override_shelter_capacity(actor),
+            )
+        except RegisterError as error:
+            return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ShelterStaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DischargeSerializer, responses={200: ShelterStaySerializer})
+    @action(detail=True, methods=["post"])
+    def discharge(self, request: Request, pk: str) -> Response:
+        stay = self.get_object()
+        given = DischargeSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            discharge(
+                actor=policy.acting_user(request.user),
+                stay=stay,
+                discharged_on=given.validated_data["discharged_on"],
+                reason=given.validated_data["reason"],
+                destination=given.validated_data["destination"],
+            )
+        except RegisterError as error:
+            return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ShelterStaySerializer(stay).data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lantern.core.models import BenefitType, Organisation
 from lantern.register.models import Case
@@ -63,3 +64,95 @@ class ResidencePermit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.permit_type} {self.valid_from} – {self.valid_to}"
+
+
+class RehabilitationPlan(models.Model):
+    """The individual social rehabilitation plan, drawn up only at the victim's request."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="rehabilitation_plans")
+    requested_on = models.DateField()
+    drawn_up_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"plan {self.pk} of {self.case_id}"
+
+
+class PlanItemStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PlanItem(models.Model):
+    plan = models.ForeignKey(RehabilitationPlan, on_delete=models.CASCADE, related_name="items")
+    direction = models.CharField(max_length=64)
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=PlanItemStatus.choices, default=PlanItemStatus.PLANNED
+    )
+    victim_agreed_on = models.DateField(null=True, blank=True)
+    representative_agreed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.direction
+
+
+class PlanReview(models.Model):
+    plan = models.ForeignKey(RehabilitationPlan, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    note = models.CharField(max_length=1000)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"review {self.reviewed_on}"
+
+
+class ShelterProfile(models.Model):
+    """A shelter's places and amenities (001:449-451)."""
+
+    shelter = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="shelter_profile"
+    )
+    adult_places = models.PositiveIntegerField(default=0)
+    child_places = models.PositiveIntegerField(default=0)
+    has_telephone = models.BooleanField(default=True)
+    has_interpreter = models.BooleanField(default=False)
+    has_confidential_room = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.shelter_id}: {self.adult_places} + {self.child_places}"
+
+
+class ShelterStay(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="shelter_stays")
+    shelter = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="stays")
+    is_child = models.BooleanField()
+    admitted_on = models.DateField(db_index=True)
+    admission_reason = models.CharField(max_length=300)
+    accompanied_by = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accompanied_by_parent = models.BooleanField(default=False)
+    capacity_override_reason = models.CharField(max_length=300, blank=True)
+    staying_until = models.DateField(null=True, blank=True)
+    discharged_on = models.DateField(null=True, blank=True, db_index=True)
+    discharge_reason = models.CharField(max_length=300, blank=True)
+    destination = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["admitted_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} at {self.shelter_id} from {self.admitted_on}"

@@ -8,15 +8,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantern.assistance.models import Payment, ResidencePermit
-from lantern.core.models import BenefitType, CodeEntry, User
+from lantern.assistance.models import (
+    Payment,
+    PlanItem,
+    PlanItemStatus,
+    PlanReview,
+    RehabilitationPlan,
+    ResidencePermit,
+    ShelterProfile,
+    ShelterStay,
+)
+from lantern.core.models import BenefitType, CodeEntry, Organisation, OrganisationKind, User
+from lantern.nrm.models import HearingOccasion
+from lantern.nrm.services import check_child_heard, child_must_be_heard
+from lantern.register.identity import open_identity
 from lantern.register.models import Case
-from lantern.register.services import RegisterError
+from lantern.register.services import ADULT_AGE, RegisterError, age_on, latest_possible_birth_date
 
 
 class AssistanceError(RegisterError):
@@ -193,3 +205,292 @@ def chain_gaps(chain: list[ResidencePermit]) -> list[PermitGap]:
 def chains_of(case: Case) -> list[tuple[list[ResidencePermit], list[PermitGap]]]:
     starts = case.residence_permits.filter(renews__isnull=True).order_by("valid_from")
     return [(chain, chain_gaps(chain)) for chain in (permit_chain(start) for start in starts)]
+
+
+# --- Individual social rehabilitation plan -------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(
+    *, actor: User, case: Case, requested_on: datetime.date | None
+) -> RehabilitationPlan:
+    """Draw up a plan; an assistance centre does so only at the victim's request (001:457, 001:823)."""
+    organisation = actor.organisation
+    errors: dict[str, list[str]] = {}
+    if requested_on is None:
+        errors["requested_on"] = [
+            _("A plan is drawn up only at the person's request; record when it was made.")
+        ]
+    elif requested_on > timezone.localdate():
+        errors["requested_on"] = [_("The request date is in the future.")]
+    if organisation is None or organisation.kind != OrganisationKind.ASSISTANCE_CENTRE:
+        errors["__all__"] = [_("An assistance centre draws up the individual rehabilitation plan.")]
+    if errors or requested_on is None or organisation is None:
+        raise AssistanceError(errors)
+    return RehabilitationPlan.objects.create(
+        case=case,
+        requested_on=requested_on,
+        drawn_up_by=organisation,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def add_plan_item(
+    *,
+    actor: User,
+    plan: RehabilitationPlan,
+    direction: str,
+    provider: Organisation,
+    target_date: datetime.date | None,
+    victim_agreed_on: datetime.date | None,
+    representative_agreed_on: datetime.date | None = None,
+) -> PlanItem:
+    errors: dict[str, list[str]] = {}
+    if not CodeEntry.objects.filter(
+        code_list__code="rehabilitation_directions", code=direction, is_active=True
+    ).exists():
+        errors["direction"] = [
+            _("'%(value)s' is not in the list of allowed values.") % {"value": direction}
+        ]
+    today = timezone.localdate()
+    for name, day in (
+        ("victim_agreed_on", victim_agreed_on),
+        ("representative_agreed_on", representative_agreed_on),
+    ):
+        if day is not None and day > today:
+            errors[name] = [_("The agreement date is in the future.")]
+    if errors:
+        raise AssistanceError(errors)
+    return PlanItem.objects.create(
+        plan=plan,
+        direction=direction,
+        provider=provider,
+        target_date=target_date,
+        victim_agreed_on=victim_agreed_on,
+        representative_agreed_on=representative_agreed_on,
+    )
+
+
+def _plan_for_child(plan: RehabilitationPlan) -> bool:
+    return bool(
+        plan.case.child_at_identification
+        or (plan.case.child_at_identification is None and plan.case.child_at_registration)
+    )
+
+
+@transaction.atomic
+def set_plan_item_status(*, actor: User, item: PlanItem, status: str) -> PlanItem:
+    """No measure is imposed against the victim's will: an item starts only once agreed (for a child, by the representative too)."""
+    errors: dict[str, list[str]] = {}
+    if status not in PlanItemStatus.values:
+        errors["status"] = [_("Choose planned, in progress, done or cancelled.")]
+    if status in (PlanItemStatus.IN_PROGRESS, PlanItemStatus.DONE):
+        if item.victim_agreed_on is None:
+            errors["status"] = [
+                _("The person has not agreed to this measure; record the agreement first.")
+            ]
+        elif _plan_for_child(item.plan) and item.representative_agreed_on is None:
+            errors["status"] = [
+                _("For a child, the legal representative's agreement is recorded first.")
+            ]
+    if errors:
+        raise AssistanceError(errors)
+    item.status = status
+    item.save(update_fields=["status"])
+    return item
+
+
+@transaction.atomic
+def record_agreement(
+    *,
+    actor: User,
+    item: PlanItem,
+    victim_agreed_on: datetime.date | None,
+    representative_agreed_on: datetime.date | None = None,
+) -> PlanItem:
+    if victim_agreed_on is None and representative_agreed_on is None:
+        raise AssistanceError({"victim_agreed_on": [_("Give the date of the agreement.")]})
+    today = timezone.localdate()
+    if any(day is not None and day > today for day in (victim_agreed_on, representative_agreed_on)):
+        raise AssistanceError({"victim_agreed_on": [_("The agreement date is in the future.")]})
+    item.victim_agreed_on = victim_agreed_on or item.victim_agreed_on
+    item.representative_agreed_on = representative_agreed_on or item.representative_agreed_on
+    item.save(update_fields=["victim_agreed_on", "representative_agreed_on"])
+    return item
+
+
+@transaction.atomic
+def review_plan(
+    *, actor: User, plan: RehabilitationPlan, reviewed_on: datetime.date | None, note: str
+) -> PlanReview:
+    if reviewed_on is None or reviewed_on > timezone.localdate() or not note.strip():
+        raise AssistanceError({"note": [_("Give the date of the review and what it found.")]})
+    return PlanReview.objects.create(
+        plan=plan, reviewed_on=reviewed_on, note=note.strip()[:1000], reviewed_by=actor
+    )
+
+
+# --- Shelters ----------------------------------------------------------------------------------
+
+
+def current_stays(shelter: Organisation, on: datetime.date) -> QuerySet[ShelterStay]:
+    return ShelterStay.objects.filter(shelter=shelter, admitted_on__lte=on).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gt=on)
+    )
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    adults: int
+    children: int
+    adult_places: int
+    child_places: int
+
+    @property
+    def free_adult_places(self) -> int:
+        return self.adult_places - self.adults
+
+    @property
+    def free_child_places(self) -> int:
+        return self.child_places - self.children
+
+
+def occupancy(shelter: Organisation, on: datetime.date) -> Occupancy:
+    profile = ShelterProfile.objects.filter(shelter=shelter).first()
+    stays = current_stays(shelter, on)
+    return Occupancy(
+        adults=stays.filter(is_child=False).count(),
+        children=stays.filter(is_child=True).count(),
+        adult_places=profile.adult_places if profile else 0,
+        child_places=profile.child_places if profile else 0,
+    )
+
+
+def _is_child_on(case: Case, day: datetime.date) -> bool:
+    youngest = latest_possible_birth_date(case.person, open_identity(case.person))
+    if youngest is None:
+        return bool(case.child_at_registration)
+    return age_on(youngest, day) < ADULT_AGE
+
+
+@transaction.atomic
+def admit_to_shelter(
+    *,
+    actor: User,
+    case: Case,
+    admitted_on: datetime.date | None,
+    reason: str,
+    accompanied_by: Case | None = None,
+    accompanied_by_parent: bool = False,
+    capacity_override_reason: str = "",
+    may_override: bool = False,
+) -> ShelterStay:
+    """Admit a person to ``actor``'s shelter: within its places, and for a child over 10, once heard."""
+    shelter = actor.organisation
+    errors: dict[str, list[str]] = {}
+    if shelter is None or shelter.kind != OrganisationKind.SHELTER:
+        raise AssistanceError({"__all__": [_("A shelter records the stays in its own shelter.")]})
+    if admitted_on is None or admitted_on > timezone.localdate():
+        raise AssistanceError(
+            {"admitted_on": [_("Give the admission date; it cannot be in the future.")]}
+        )
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the admission.")]
+    if current_stays(shelter, admitted_on).filter(case__person=case.person).exists():
+        errors["__all__"] = [_("The person is already staying in this shelter.")]
+    is_child = _is_child_on(case, admitted_on)
+    places = occupancy(shelter, admitted_on)
+    full = places.free_child_places <= 0 if is_child else places.free_adult_places <= 0
+    if full and not (may_override and capacity_override_reason.strip()):
+        errors["capacity_override_reason"] = [
+            _(
+                "The shelter is full; only a supervisor can admit beyond its places, giving the reason."
+            )
+        ]
+    if is_child:
+        try:
+            check_child_heard(case, HearingOccasion.PLACEMENT, admitted_on)
+        except RegisterError as error:
+            errors.setdefault("__all__", []).extend(error.errors["__all__"])
+    if errors:
+        raise AssistanceError(errors)
+    return ShelterStay.objects.create(
+        case=case,
+        shelter=shelter,
+        is_child=is_child,
+        admitted_on=admitted_on,
+        admission_reason=reason.strip()[:300],
+        accompanied_by=accompanied_by,
+        accompanied_by_parent=accompanied_by_parent,
+        capacity_override_reason=capacity_override_reason.strip()[:300] if full else "",
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def extend_stay(
+    *, actor: User, stay: ShelterStay, until: datetime.date | None, reason: str
+) -> ShelterStay:
+    if actor.organisation_id != stay.shelter_id:
+        raise AssistanceError({"__all__": [_("A shelter records the stays in its own shelter.")]})
+    if until is None or until <= timezone.localdate() or not reason.strip():
+        raise AssistanceError(
+            {"until": [_("Give a future date and the reason for the extension.")]}
+        )
+    if stay.is_child:
+        check_child_heard(stay.case, HearingOccasion.EXTENSION, timezone.localdate())
+    stay.staying_until = until
+    stay.save(update_fields=["staying_until"])
+    return stay
+
+
+@transaction.atomic
+def discharge(
+    *,
+    actor: User,
+    stay: ShelterStay,
+    discharged_on: datetime.date | None,
+    reason: str,
+    destination: str,
+) -> ShelterStay:
+    if actor.organisation_id != stay.shelter_id:
+        raise AssistanceError({"__all__": [_("A shelter records the stays in its own shelter.")]})
+    if (
+        discharged_on is None
+        or discharged_on < stay.admitted_on
+        or discharged_on > timezone.localdate()
+    ):
+        raise AssistanceError(
+            {"discharged_on": [_("The discharge date lies between the admission and today.")]}
+        )
+    if not reason.strip():
+        raise AssistanceError({"reason": [_("Give the reason for the discharge.")]})
+    stay.discharged_on, stay.discharge_reason, stay.destination = (
+        discharged_on,
+        reason.strip()[:300],
+        destination.strip()[:300],
+    )
+    stay.save(update_fields=["discharged_on", "discharge_reason", "destination"])
+    return stay
+
+
+def stay_warnings(stay: ShelterStay, on: datetime.date) -> list[str]:
+    """What the rules say deserves a look, for the occupancy page."""
+    warnings = []
+    if stay.is_child and stay.accompanied_by is not None and not stay.accompanied_by_parent:
+        warnings.append(_("A child placed with an adult who is not a parent."))
+    if (
+        stay.is_child
+        and child_must_be_heard(stay.case, stay.admitted_on)
+        and not stay.case.child_hearings.filter(occasion=HearingOccasion.PLACEMENT).exists()
+    ):
+        warnings.append(_("A child over 10 placed without a recorded hearing."))
+    if stay.capacity_override_reason:
+        warnings.append(
+            _("Admitted beyond the shelter's places: %(reason)s")
+            % {"reason": stay.capacity_override_reason}
+        )
+    return warnings

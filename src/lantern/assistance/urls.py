@@ -3,6 +3,7 @@ from django.urls import path
 from lantern.assistance import views
 
 urlpatterns = [
+    path("shelter/occupancy/", views.shelter_occupancy, name="shelter-occupancy"),
     path("cases/<str:reference>/assistance/", views.case_assistance, name="case-assistance"),
     path(
         "cases/<str:reference>/assistance/payment/",

@@ -6,12 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.access import policy
 from lantern.assistance.forms import PaymentForm, ResidencePermitForm
-from lantern.assistance.services import chains_of, record_payment, record_residence_permit
+from lantern.assistance.services import (
+    chains_of,
+    current_stays,
+    occupancy,
+    record_payment,
+    record_residence_permit,
+    stay_warnings,
+)
 from lantern.register.models import Case
 from lantern.register.services import RegisterError
 
@@ -32,6 +40,8 @@ def case_assistance(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "payments": case.payments.select_related("benefit", "payer"),
         "chains": chains_of(case),
+        "plans": case.rehabilitation_plans.prefetch_related("items__provider", "reviews"),
+        "stays": case.shelter_stays.select_related("shelter"),
         "can_record": policy.can_record_assistance(actor, case),
         "payment_form": PaymentForm(),
         "permit_form": ResidencePermitForm(case=case),
@@ -114,3 +124,20 @@ def case_permit(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Residence permit recorded."))
     return redirect("case-assistance", reference=case.reference)
+
+
+@login_required
+def shelter_occupancy(request: HttpRequest) -> HttpResponse:
+    """Today's residents by reference, free places and what the rules flag. Never a name."""
+    actor = policy.acting_user(request.user)
+    if not policy.can_see_occupancy(actor) or actor.organisation is None:
+        raise Http404
+    today = timezone.localdate()
+    stays = current_stays(actor.organisation, today).select_related("case")
+    context = {
+        "shelter": actor.organisation,
+        "places": occupancy(actor.organisation, today),
+        "residents": [(stay, stay_warnings(stay, today)) for stay in stays],
+        "today": today,
+    }
+    return render(request, "assistance/occupancy.html", context)
