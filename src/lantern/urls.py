@@ -4,10 +4,15 @@ from rest_framework.routers import DefaultRouter
 
 from lantern.access.api import ObtainTokenView
 from lantern.assistance.api import (
+    CompensationClaimViewSet,
+    FamilyMemberViewSet,
+    LegalAidViewSet,
     PaymentViewSet,
     PlanItemViewSet,
     RehabilitationPlanViewSet,
+    RepatriationViewSet,
     ResidencePermitViewSet,
+    ServiceDeliveredViewSet,
     ShelterStayViewSet,
 )
 from lantern.core import views as core_views
@@ -40,6 +45,13 @@ api_router.register(
 )
 api_router.register("plan-items", PlanItemViewSet, basename="api-plan-item")
 api_router.register("shelter-stays", ShelterStayViewSet, basename="api-shelter-stay")
+api_router.register("family-members", FamilyMemberViewSet, basename="api-family-member")
+api_router.register("services-delivered", ServiceDeliveredViewSet, basename="api-service-delivered")
+api_router.register(
+    "compensation-claims", CompensationClaimViewSet, basename="api-compensation-claim"
+)
+api_router.register("legal-aid", LegalAidViewSet, basename="api-legal-aid")
+api_router.register("repatriations", RepatriationViewSet, basename="api-repatriation")
 api_router.register("transfers", TransferViewSet, basename="api-transfer")
 api_router.register("consents", ConsentViewSet, basename="api-consent")
 api_router.register("referrals", ReferralViewSet, basename="api-referral")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,11 +15,17 @@ from rest_framework.response import Response
 
 from lantern.access import policy
 from lantern.assistance.models import (
+    CompensationClaim,
+    CompensationReceipt,
+    FamilyMember,
+    LegalAid,
     Payment,
     PlanItem,
     PlanItemStatus,
     RehabilitationPlan,
+    Repatriation,
     ResidencePermit,
+    ServiceDelivered,
     ShelterStay,
 )
 from lantern.assistance.services import (
@@ -28,11 +35,18 @@ from lantern.assistance.services import (
     create_plan,
     discharge,
     payment_totals,
+    record_compensation_claim,
+    record_compensation_receipt,
+    record_family_member,
+    record_legal_aid,
     record_payment,
+    record_repatriation,
     record_residence_permit,
+    record_service,
     set_plan_item_status,
 )
-from lantern.core.models import BenefitType, Organisation
+from lantern.core.models import BenefitType, Organisation, User
+from lantern.nrm.api import CaseRecordViewSet
 from lantern.register.models import Case
 from lantern.register.services import RegisterError
 
@@ -399,3 +413,180 @@ class ShelterStayViewSet(
         except RegisterError as error:
             return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
         return Response(ShelterStaySerializer(stay).data)
+
+
+class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
+    case = serializers.CharField(source="case.reference")
+
+    class Meta:
+        model = FamilyMember
+        fields = ["id", "case", "birth_year", "sex"]
+
+
+class ServiceDeliveredSerializer(serializers.ModelSerializer[ServiceDelivered]):
+    case = serializers.CharField(source="case.reference")
+    provider = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.filter(is_active=True)
+    )
+    family_member = serializers.PrimaryKeyRelatedField(
+        queryset=FamilyMember.objects.all(), required=False, allow_null=True
+    )
+    plan_item = serializers.PrimaryKeyRelatedField(
+        queryset=PlanItem.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ServiceDelivered
+        fields = [
+            "id",
+            "case",
+            "family_member",
+            "service_type",
+            "provider",
+            "delivered_on",
+            "plan_item",
+            "outcome",
+        ]
+
+
+class CompensationClaimSerializer(serializers.ModelSerializer[CompensationClaim]):
+    case = serializers.CharField(source="case.reference")
+    received_total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CompensationClaim
+        fields = [
+            "id",
+            "case",
+            "against",
+            "body",
+            "submitted_on",
+            "awarded_amount",
+            "awarded_on",
+            "currency",
+            "received_total",
+        ]
+
+    def get_received_total(self, claim: CompensationClaim) -> str:
+        return str(sum((receipt.amount for receipt in claim.receipts.all()), Decimal("0.00")))
+
+
+class CompensationReceiptSerializer(serializers.ModelSerializer[CompensationReceipt]):
+    class Meta:
+        model = CompensationReceipt
+        fields = ["id", "claim", "received_on", "amount"]
+
+
+class LegalAidSerializer(serializers.ModelSerializer[LegalAid]):
+    case = serializers.CharField(source="case.reference")
+
+    class Meta:
+        model = LegalAid
+        fields = ["id", "case", "provider_kind", "stage", "started_on", "ended_on"]
+
+
+class RepatriationSerializer(serializers.ModelSerializer[Repatriation]):
+    case = serializers.CharField(source="case.reference")
+
+    class Meta:
+        model = Repatriation
+        fields = [
+            "id",
+            "case",
+            "destination",
+            "repatriated_on",
+            "documents_obtained",
+            "escorted",
+            "costs_borne_by",
+            "is_readmission",
+        ]
+
+
+class AssistanceRecordViewSet(CaseRecordViewSet):
+    """Records about a case's assistance, listed for the cases the caller may know of."""
+
+    def editable(self, actor: User, case: Case) -> bool:
+        return policy.can_record_assistance(actor, case)
+
+
+class FamilyMemberViewSet(AssistanceRecordViewSet):
+    """A victim's child, recorded as family so that services to the child are not counted as to a victim."""
+
+    serializer_class = FamilyMemberSerializer
+    queryset = FamilyMember.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_family_member(
+            actor=actor, case=case, birth_year=data.get("birth_year"), sex=data.get("sex", "")
+        )
+
+
+class ServiceDeliveredViewSet(AssistanceRecordViewSet):
+    """A service given, to the victim or to a family member."""
+
+    serializer_class = ServiceDeliveredSerializer
+    queryset = ServiceDelivered.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_service(actor=actor, case=case, **data)
+
+
+class CompensationClaimViewSet(AssistanceRecordViewSet):
+    """Compensation claims: submitted, awarded and received (GRETA Table 5)."""
+
+    serializer_class = CompensationClaimSerializer
+    queryset = CompensationClaim.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_compensation_claim(actor=actor, case=case, **data)
+
+    @extend_schema(
+        request=CompensationReceiptSerializer, responses={201: CompensationReceiptSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def receipts(self, request: Request, pk: str) -> Response:
+        """Record an instalment received."""
+        claim = CompensationClaim.objects.filter(
+            pk=pk, case__in=policy.visible_cases(request.user, Case.objects.all())
+        ).first()
+        if claim is None or not policy.can_record_assistance(request.user, claim.case):
+            raise Http404
+        sent: Any = request.data
+        given = CompensationReceiptSerializer(
+            data={
+                "received_on": sent.get("received_on"),
+                "amount": sent.get("amount"),
+                "claim": claim.pk,
+            }
+        )
+        given.is_valid(raise_exception=True)
+        try:
+            receipt = record_compensation_receipt(
+                actor=policy.acting_user(request.user),
+                claim=claim,
+                received_on=given.validated_data["received_on"],
+                amount=given.validated_data["amount"],
+            )
+        except RegisterError as error:
+            return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(CompensationReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+class LegalAidViewSet(AssistanceRecordViewSet):
+    """Free legal aid assignments."""
+
+    serializer_class = LegalAidSerializer
+    queryset = LegalAid.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_legal_aid(actor=actor, case=case, **data)
+
+
+class RepatriationViewSet(AssistanceRecordViewSet):
+    """Repatriations of victims, and readmissions of victims identified abroad."""
+
+    serializer_class = RepatriationSerializer
+    queryset = Repatriation.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_repatriation(actor=actor, case=case, **data)

@@ -156,3 +156,123 @@ class ShelterStay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} at {self.shelter_id} from {self.admitted_on}"
+
+
+class FamilyMember(models.Model):
+    """A victim's child, recorded as family, not as a victim (000:164). No name: the case file has it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="family_members")
+    birth_year = models.PositiveIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"child of {self.case_id}"
+
+
+class ServiceDelivered(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="services_delivered")
+    family_member = models.ForeignKey(
+        FamilyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    service_type = models.CharField(max_length=64, db_index=True)
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    delivered_on = models.DateField(db_index=True)
+    plan_item = models.ForeignKey(
+        "PlanItem", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    outcome = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["delivered_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} on {self.delivered_on}"
+
+
+class CompensationAgainst(models.TextChoices):
+    OFFENDER = "offender", _("The offender")
+    STATE = "state", _("The State")
+
+
+class CompensationClaim(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="compensation_claims")
+    against = models.CharField(max_length=16, choices=CompensationAgainst.choices)
+    body = models.CharField(max_length=300)
+    submitted_on = models.DateField()
+    awarded_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"claim against {self.against} on {self.submitted_on}"
+
+
+class CompensationReceipt(models.Model):
+    claim = models.ForeignKey(CompensationClaim, on_delete=models.CASCADE, related_name="receipts")
+    received_on = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="compensation_receipt_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.received_on}"
+
+
+class LegalAidProvider(models.TextChoices):
+    BAR_MEMBER = "bar_member", _("Contracted member of the Bar")
+    NGO = "ngo", _("NGO lawyer")
+    STATE_PAID_CHILD_LAWYER = "state_paid_child_lawyer", _("State-paid lawyer for a child")
+
+
+class LegalAidStage(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    COURT = "court", _("Court")
+
+
+class LegalAid(models.Model):
+    """Free legal aid assigned to a victim (001:1064-1070, 000:162)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_aid")
+    provider_kind = models.CharField(max_length=32, choices=LegalAidProvider.choices)
+    stage = models.CharField(max_length=16, choices=LegalAidStage.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.provider_kind} ({self.stage})"
+
+
+class Repatriation(models.Model):
+    """A victim returned to the country of citizenship or residence (001:1291-1305)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="repatriations")
+    destination = models.CharField(max_length=2, db_index=True)
+    repatriated_on = models.DateField(db_index=True)
+    documents_obtained = models.CharField(max_length=300, blank=True)
+    escorted = models.BooleanField(default=False)
+    costs_borne_by = models.CharField(max_length=200, blank=True)
+    is_readmission = models.BooleanField(
+        default=False, help_text=_("A victim identified abroad, returned to this country")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"to {self.destination} on {self.repatriated_on}"

@@ -14,12 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantern.assistance.models import (
+    CompensationAgainst,
+    CompensationClaim,
+    CompensationReceipt,
+    FamilyMember,
+    LegalAid,
+    LegalAidProvider,
+    LegalAidStage,
     Payment,
     PlanItem,
     PlanItemStatus,
     PlanReview,
     RehabilitationPlan,
+    Repatriation,
     ResidencePermit,
+    ServiceDelivered,
     ShelterProfile,
     ShelterStay,
 )
@@ -494,3 +503,180 @@ def stay_warnings(stay: ShelterStay, on: datetime.date) -> list[str]:
             % {"reason": stay.capacity_override_reason}
         )
     return warnings
+
+
+# --- Services, compensation, legal aid, repatriation -------------------------------------------
+
+
+def _check_code(errors: dict[str, list[str]], name: str, list_code: str, value: str) -> None:
+    if not CodeEntry.objects.filter(code_list__code=list_code, code=value, is_active=True).exists():
+        errors[name] = [_("'%(value)s' is not in the list of allowed values.") % {"value": value}]
+
+
+def _not_future(errors: dict[str, list[str]], name: str, day: datetime.date | None) -> None:
+    if day is None:
+        errors[name] = [_("Give the date.")]
+    elif day > timezone.localdate():
+        errors[name] = [_("The date is in the future.")]
+
+
+@transaction.atomic
+def record_family_member(
+    *, actor: User, case: Case, birth_year: int | None, sex: str
+) -> FamilyMember:
+    if birth_year is not None and not 1900 <= birth_year <= timezone.localdate().year:
+        raise AssistanceError(
+            {"birth_year": [_("The birth year must be between 1900 and this year.")]}
+        )
+    return FamilyMember.objects.create(case=case, birth_year=birth_year, sex=sex)
+
+
+@transaction.atomic
+def record_service(
+    *,
+    actor: User,
+    case: Case,
+    service_type: str,
+    provider: Organisation,
+    delivered_on: datetime.date | None,
+    outcome: str = "",
+    family_member: FamilyMember | None = None,
+    plan_item: PlanItem | None = None,
+) -> ServiceDelivered:
+    """A service given to the victim, or to the victim's child as family (not as a victim)."""
+    errors: dict[str, list[str]] = {}
+    _check_code(errors, "service_type", "service_types", service_type)
+    _not_future(errors, "delivered_on", delivered_on)
+    if family_member is not None and family_member.case_id != case.pk:
+        errors["family_member"] = [_("That family member belongs to another case.")]
+    if plan_item is not None and plan_item.plan.case_id != case.pk:
+        errors["plan_item"] = [_("That plan item belongs to another case.")]
+    if errors or delivered_on is None:
+        raise AssistanceError(errors)
+    return ServiceDelivered.objects.create(
+        case=case,
+        family_member=family_member,
+        service_type=service_type,
+        provider=provider,
+        delivered_on=delivered_on,
+        plan_item=plan_item,
+        outcome=outcome.strip()[:500],
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def record_compensation_claim(
+    *,
+    actor: User,
+    case: Case,
+    against: str,
+    body: str,
+    submitted_on: datetime.date | None,
+    awarded_amount: Decimal | None = None,
+    awarded_on: datetime.date | None = None,
+    currency: str = "AZN",
+) -> CompensationClaim:
+    errors: dict[str, list[str]] = {}
+    if against not in CompensationAgainst.values:
+        errors["against"] = [_("Say whether the claim is against the offender or the State.")]
+    if not body.strip():
+        errors["body"] = [_("Name the court or body the claim went to.")]
+    _not_future(errors, "submitted_on", submitted_on)
+    if (awarded_amount is None) != (awarded_on is None):
+        errors["awarded_on"] = [_("Give both the amount awarded and the date, or neither.")]
+    elif awarded_on is not None and submitted_on is not None and awarded_on < submitted_on:
+        errors["awarded_on"] = [_("An award cannot come before the claim.")]
+    if errors or submitted_on is None:
+        raise AssistanceError(errors)
+    return CompensationClaim.objects.create(
+        case=case,
+        against=against,
+        body=body.strip()[:300],
+        submitted_on=submitted_on,
+        awarded_amount=awarded_amount,
+        awarded_on=awarded_on,
+        currency=currency,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def record_compensation_receipt(
+    *,
+    actor: User,
+    claim: CompensationClaim,
+    received_on: datetime.date | None,
+    amount: Decimal | None,
+) -> CompensationReceipt:
+    errors: dict[str, list[str]] = {}
+    _not_future(errors, "received_on", received_on)
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("The amount must be more than zero.")]
+    if received_on is not None and received_on < claim.submitted_on:
+        errors["received_on"] = [_("Nothing is received before the claim.")]
+    if errors or received_on is None or amount is None:
+        raise AssistanceError(errors)
+    return CompensationReceipt.objects.create(claim=claim, received_on=received_on, amount=amount)
+
+
+@transaction.atomic
+def record_legal_aid(
+    *,
+    actor: User,
+    case: Case,
+    provider_kind: str,
+    stage: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None = None,
+) -> LegalAid:
+    errors: dict[str, list[str]] = {}
+    if provider_kind not in LegalAidProvider.values:
+        errors["provider_kind"] = [
+            _("Choose a contracted Bar member, an NGO lawyer or a state-paid lawyer for a child.")
+        ]
+    if stage not in LegalAidStage.values:
+        errors["stage"] = [_("Choose investigation or court.")]
+    _not_future(errors, "started_on", started_on)
+    if ended_on is not None and started_on is not None and ended_on < started_on:
+        errors["ended_on"] = [_("The aid ends before it starts.")]
+    if errors or started_on is None:
+        raise AssistanceError(errors)
+    return LegalAid.objects.create(
+        case=case,
+        provider_kind=provider_kind,
+        stage=stage,
+        started_on=started_on,
+        ended_on=ended_on,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def record_repatriation(
+    *,
+    actor: User,
+    case: Case,
+    destination: str,
+    repatriated_on: datetime.date | None,
+    documents_obtained: str = "",
+    escorted: bool = False,
+    costs_borne_by: str = "",
+    is_readmission: bool = False,
+) -> Repatriation:
+    errors: dict[str, list[str]] = {}
+    _check_code(errors, "destination", "countries", destination)
+    _not_future(errors, "repatriated_on", repatriated_on)
+    if errors or repatriated_on is None:
+        raise AssistanceError(errors)
+    return Repatriation.objects.create(
+        case=case,
+        destination=destination,
+        repatriated_on=repatriated_on,
+        documents_obtained=documents_obtained.strip()[:300],
+        escorted=escorted,
+        costs_borne_by=costs_borne_by.strip()[:200],
+        is_readmission=is_readmission,
+        recorded_by=actor,
+    )

@@ -450,8 +450,23 @@ class ReflectionExtendSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
-class _CaseRecordViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[Any]):
-    """A record about a case, created by someone who may edit the case."""
+class CaseRecordViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Any]
+):
+    """Records about cases: listed for the cases the caller may know of, created by those who may change the case."""
+
+    def get_queryset(self) -> QuerySet[Any]:
+        serializer: Any = self.get_serializer_class()
+        records: QuerySet[Any] = serializer.Meta.model._default_manager.all()
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return records.none()
+        if not policy.can_see_any_case(self.request.user):
+            raise Http404
+        cases = policy.visible_cases(self.request.user, Case.objects.all())
+        return records.filter(case__in=cases).select_related("case").order_by("pk")
+
+    def editable(self, actor: User, case: Case) -> bool:
+        return policy.can_edit_case(actor, case)
 
     def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -462,7 +477,7 @@ class _CaseRecordViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[Any]):
         data = dict(given.validated_data)
         case = _case(request, data.pop("case")["reference"])
         actor = _actor(request)
-        if not policy.can_edit_case(actor, case):
+        if not self.editable(actor, case):
             raise Http404
         try:
             record = self.perform_record(actor, case, data)
@@ -471,7 +486,7 @@ class _CaseRecordViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[Any]):
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class GuardianshipNotificationViewSet(_CaseRecordViewSet):
+class GuardianshipNotificationViewSet(CaseRecordViewSet):
     """Record that the guardianship authority was told about a child victim (meets that deadline)."""
 
     serializer_class = GuardianshipNotificationSerializer
@@ -481,7 +496,7 @@ class GuardianshipNotificationViewSet(_CaseRecordViewSet):
         return record_guardianship_notification(actor=actor, case=case, **data)
 
 
-class MigrationSystemEntryViewSet(_CaseRecordViewSet):
+class MigrationSystemEntryViewSet(CaseRecordViewSet):
     """Record an unaccompanied foreign minor's entry in the migration information system."""
 
     serializer_class = MigrationSystemEntrySerializer
@@ -491,7 +506,7 @@ class MigrationSystemEntryViewSet(_CaseRecordViewSet):
         return record_migration_system_entry(actor=actor, case=case, **data)
 
 
-class LegalRepresentativeViewSet(_CaseRecordViewSet):
+class LegalRepresentativeViewSet(CaseRecordViewSet):
     """Record a child's legal representative."""
 
     serializer_class = LegalRepresentativeSerializer
@@ -501,7 +516,7 @@ class LegalRepresentativeViewSet(_CaseRecordViewSet):
         return record_legal_representative(actor=actor, case=case, **data)
 
 
-class ChildHearingViewSet(_CaseRecordViewSet):
+class ChildHearingViewSet(CaseRecordViewSet):
     """Record that a child over 10 was heard on placement or on an extension of the stay."""
 
     serializer_class = ChildHearingSerializer
