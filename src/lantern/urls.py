@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from lantern.access.api import ObtainTokenView
 from lantern.assistance.api import (
     CompensationClaimViewSet,
+    ExpulsionProtectionView,
     FamilyMemberViewSet,
     LegalAidViewSet,
     PaymentViewSet,
@@ -14,6 +15,7 @@ from lantern.assistance.api import (
     ResidencePermitViewSet,
     ServiceDeliveredViewSet,
     ShelterStayViewSet,
+    WorkPermitExemptionViewSet,
 )
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
@@ -52,6 +54,9 @@ api_router.register(
 )
 api_router.register("legal-aid", LegalAidViewSet, basename="api-legal-aid")
 api_router.register("repatriations", RepatriationViewSet, basename="api-repatriation")
+api_router.register(
+    "work-permit-exemptions", WorkPermitExemptionViewSet, basename="api-work-permit-exemption"
+)
 api_router.register("transfers", TransferViewSet, basename="api-transfer")
 api_router.register("consents", ConsentViewSet, basename="api-consent")
 api_router.register("referrals", ReferralViewSet, basename="api-referral")
@@ -85,5 +90,10 @@ urlpatterns = [
         "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
     ),
     path("api/v1/deadlines/counts/", DeadlineCountsView.as_view(), name="api-deadline-counts"),
+    path(
+        "api/v1/expulsion-protection/",
+        ExpulsionProtectionView.as_view(),
+        name="api-expulsion-protection",
+    ),
     path("api/v1/", include(api_router.urls)),
 ]

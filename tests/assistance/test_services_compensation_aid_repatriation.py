@@ -199,3 +199,72 @@ def test_outsiders_neither_read_nor_record(
     assert client_for(other_ngo_worker).get(path).json()["results"] == []
     assert client_for(staff("mia", Role.STATISTICIAN)).get(path).status_code == 404
     assert post(other_ngo_worker, path, {"case": case.reference}).status_code in (400, 404)
+
+
+def test_protection_from_expulsion_for_a_foreign_victim(
+    ngo_worker: User, investigator: User
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from lantern.assistance.services import protection_from_expulsion
+    from lantern.register.identity import Identity
+    from lantern.register.services import DecisionInput, record_identification_decision
+
+    foreign = register_presumed_victim(
+        actor=ngo_worker,
+        data=registration(
+            citizenship="NG", identity=Identity(birth_date=datetime.date(1990, 1, 1))
+        ),
+    )
+    today = timezone.localdate()
+    assert protection_from_expulsion(foreign, today) == []
+    record_identification_decision(
+        actor=investigator,
+        case=foreign,
+        expected_version=1,
+        decision=DecisionInput(
+            decided_on=today,
+            deciding_organisation=investigator.organisation,
+            method="proactive",
+            outcome="identified",
+        ),
+    )
+    foreign.refresh_from_db()
+    reasons = protection_from_expulsion(foreign, today)
+    assert len(reasons) == 1
+    assert "Migration Code Art. 79.4" in reasons[0]
+    assert protection_from_expulsion(foreign, today + datetime.timedelta(days=400)) == []
+    child = register_presumed_victim(
+        actor=ngo_worker,
+        data=registration(
+            citizenship="UZ", identity=Identity(birth_date=datetime.date(2014, 1, 1))
+        ),
+    )
+    assert "never removed" in protection_from_expulsion(child, today)[0]
+    citizen = register_presumed_victim(
+        actor=ngo_worker, data=registration(identity=Identity(birth_date=datetime.date(2014, 1, 1)))
+    )
+    assert protection_from_expulsion(citizen, today) == []
+    listed = client_for(ngo_worker).get(f"/api/v1/expulsion-protection/?case={foreign.reference}")
+    assert listed.status_code == 200
+    assert len(listed.json()) == 1
+    assert (
+        client_for(staff("mia", Role.STATISTICIAN))
+        .get(f"/api/v1/expulsion-protection/?case={foreign.reference}")
+        .status_code
+        == 404
+    )
+    page = client_for(ngo_worker).get(f"/cases/{foreign.reference}/assistance/").content.decode()
+    assert "Protected from expulsion" in page
+    exemption = post(
+        ngo_worker,
+        "/api/v1/work-permit-exemptions/",
+        {
+            "case": foreign.reference,
+            "recorded_on": today.isoformat(),
+            "legal_basis": "Migration Code Art. 64.0.15-1",
+        },
+    )
+    assert exemption.status_code == 201

@@ -112,6 +112,7 @@ def test_the_statutory_deadlines(az_pack: Path) -> None:
         "unaccompanied_minor_umis_entry": (1, "working_days"),
         "guardianship_notification": (None, "immediately"),
         "recovery_reflection_end_reminder": (25, "calendar_days"),
+        "expulsion_protection_after_identification": (365, "calendar_days"),
     }
     assert (
         "No. 21" in DeadlineRule.objects.get(code="transfer_to_specialised_police").legal_basis_en

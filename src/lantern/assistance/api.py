@@ -7,11 +7,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from lantern.access import policy
 from lantern.assistance.models import (
@@ -27,6 +29,7 @@ from lantern.assistance.models import (
     ResidencePermit,
     ServiceDelivered,
     ShelterStay,
+    WorkPermitExemption,
 )
 from lantern.assistance.services import (
     add_plan_item,
@@ -35,6 +38,7 @@ from lantern.assistance.services import (
     create_plan,
     discharge,
     payment_totals,
+    protection_from_expulsion,
     record_compensation_claim,
     record_compensation_receipt,
     record_family_member,
@@ -43,6 +47,7 @@ from lantern.assistance.services import (
     record_repatriation,
     record_residence_permit,
     record_service,
+    record_work_permit_exemption,
     set_plan_item_status,
 )
 from lantern.core.models import BenefitType, Organisation, User
@@ -590,3 +595,33 @@ class RepatriationViewSet(AssistanceRecordViewSet):
 
     def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
         return record_repatriation(actor=actor, case=case, **data)
+
+
+class WorkPermitExemptionSerializer(serializers.ModelSerializer[WorkPermitExemption]):
+    case = serializers.CharField(source="case.reference")
+
+    class Meta:
+        model = WorkPermitExemption
+        fields = ["id", "case", "recorded_on", "legal_basis"]
+
+
+class WorkPermitExemptionViewSet(AssistanceRecordViewSet):
+    """A foreign victim working without a work permit (Migration Code Art. 64.0.15-1)."""
+
+    serializer_class = WorkPermitExemptionSerializer
+    queryset = WorkPermitExemption.objects.none()
+
+    def perform_record(self, actor: User, case: Case, data: dict[str, Any]) -> Any:
+        return record_work_permit_exemption(actor=actor, case=case, **data)
+
+
+class ExpulsionProtectionView(APIView):
+    """Why a case's foreign victim may not be removed today (``?case=REFERENCE``); empty if no protection is known."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case", str, required=True)],
+        responses={200: serializers.ListSerializer(child=serializers.CharField())},
+    )
+    def get(self, request: Request) -> Response:
+        case = _case(request, request.query_params.get("case", ""))
+        return Response(protection_from_expulsion(case, timezone.localdate()))

@@ -276,3 +276,17 @@ class Repatriation(models.Model):
 
     def __str__(self) -> str:
         return f"to {self.destination} on {self.repatriated_on}"
+
+
+class WorkPermitExemption(models.Model):
+    """A foreign victim works without a work permit (Migration Code Art. 64.0.15-1, 001:523-525)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="work_permit_exemptions")
+    recorded_on = models.DateField()
+    legal_basis = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"exemption of {self.case_id}"

@@ -31,10 +31,20 @@ from lantern.assistance.models import (
     ServiceDelivered,
     ShelterProfile,
     ShelterStay,
+    WorkPermitExemption,
 )
-from lantern.core.models import BenefitType, CodeEntry, Organisation, OrganisationKind, User
+from lantern.core.models import (
+    BenefitType,
+    CodeEntry,
+    DeadlineRule,
+    Jurisdiction,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+from lantern.nrm.deadlines import current_calendar, due_for_rule
 from lantern.nrm.models import HearingOccasion
-from lantern.nrm.services import check_child_heard, child_must_be_heard
+from lantern.nrm.services import check_child_heard, child_must_be_heard, reflection_period_running
 from lantern.register.identity import open_identity
 from lantern.register.models import Case
 from lantern.register.services import ADULT_AGE, RegisterError, age_on, latest_possible_birth_date
@@ -679,4 +689,57 @@ def record_repatriation(
         costs_borne_by=costs_borne_by.strip()[:200],
         is_readmission=is_readmission,
         recorded_by=actor,
+    )
+
+
+# --- Protection from expulsion ------------------------------------------------------------------
+
+
+def protection_from_expulsion(case: Case, on: datetime.date) -> list[str]:
+    """Why a foreign victim may not be removed on ``on`` (empty: no protection Lantern knows of).
+
+    From the pack and the records: a running reflection period, the year after identification
+    (pack rule), and always for a child. Protection as a cooperating witness comes with the
+    criminal proceedings.
+    """
+    home = Jurisdiction.objects.values_list("country", flat=True).first() or ""
+    if case.person.citizenship == home:
+        return []
+    reasons = []
+    if _is_child_on(case, on):
+        reasons.append(_("A child victim is never removed."))
+    moment = datetime.datetime.combine(on, datetime.time(12), tzinfo=current_calendar().time_zone)
+    if reflection_period_running(case, at=moment) is not None:
+        reasons.append(_("The recovery and reflection period is running."))
+    rule = DeadlineRule.objects.filter(
+        code="expulsion_protection_after_identification", is_active=True
+    ).first()
+    if rule is not None and case.identified_on is not None:
+        identified = datetime.datetime.combine(
+            case.identified_on, datetime.time(12), tzinfo=current_calendar().time_zone
+        )
+        ends = due_for_rule(rule, identified)
+        if moment < ends:
+            reasons.append(
+                _("Recognised as a victim: no expulsion decision until %(date)s (%(basis)s).")
+                % {
+                    "date": timezone.localdate(ends - datetime.timedelta(seconds=1)).isoformat(),
+                    "basis": rule.legal_basis,
+                }
+            )
+    return reasons
+
+
+@transaction.atomic
+def record_work_permit_exemption(
+    *, actor: User, case: Case, recorded_on: datetime.date | None, legal_basis: str
+) -> WorkPermitExemption:
+    errors: dict[str, list[str]] = {}
+    _not_future(errors, "recorded_on", recorded_on)
+    if not legal_basis.strip():
+        errors["legal_basis"] = [_("Give the legal basis (e.g. Migration Code Art. 64.0.15-1).")]
+    if errors or recorded_on is None:
+        raise AssistanceError(errors)
+    return WorkPermitExemption.objects.create(
+        case=case, recorded_on=recorded_on, legal_basis=legal_basis.strip()[:300], recorded_by=actor
     )

@@ -39,4 +39,44 @@ def assistance_events(case: Case) -> list[TimelineEvent]:
         )
         for permit in case.residence_permits.select_related("recorded_by")
     ]
+    events += [
+        TimelineEvent(
+            _at(service.delivered_on),
+            _("Service: %(service)s") % {"service": service.service_type},
+            service.recorded_by.username,
+            service.provider.name,
+        )
+        for service in case.services_delivered.select_related("provider", "recorded_by")
+    ]
+    events += [
+        TimelineEvent(
+            _at(claim.submitted_on), _("Compensation claim submitted"), claim.recorded_by.username
+        )
+        for claim in case.compensation_claims.select_related("recorded_by")
+    ]
+    events += [
+        TimelineEvent(
+            _at(aid.started_on),
+            _("Legal aid: %(kind)s") % {"kind": aid.get_provider_kind_display()},
+            aid.recorded_by.username,
+        )
+        for aid in case.legal_aid.select_related("recorded_by")
+    ]
+    events += [
+        TimelineEvent(
+            _at(trip.repatriated_on),
+            _("Repatriated to %(country)s") % {"country": trip.destination},
+            trip.recorded_by.username,
+        )
+        for trip in case.repatriations.select_related("recorded_by")
+    ]
+    events += [
+        TimelineEvent(
+            _at(stay.admitted_on),
+            _("Admitted to %(shelter)s") % {"shelter": stay.shelter.name},
+            stay.recorded_by.username,
+            stay.shelter.name,
+        )
+        for stay in case.shelter_stays.select_related("shelter", "recorded_by")
+    ]
     return events

@@ -16,10 +16,12 @@ from lantern.assistance.services import (
     chains_of,
     current_stays,
     occupancy,
+    protection_from_expulsion,
     record_payment,
     record_residence_permit,
     stay_warnings,
 )
+from lantern.core.codes import code_labels
 from lantern.register.models import Case
 from lantern.register.services import RegisterError
 
@@ -41,6 +43,13 @@ def case_assistance(request: HttpRequest, reference: str) -> HttpResponse:
         "payments": case.payments.select_related("benefit", "payer"),
         "chains": chains_of(case),
         "plans": case.rehabilitation_plans.prefetch_related("items__provider", "reviews"),
+        "protection": protection_from_expulsion(case, timezone.localdate()),
+        "services": case.services_delivered.select_related("provider", "family_member"),
+        "claims": case.compensation_claims.prefetch_related("receipts"),
+        "legal_aid": case.legal_aid.all(),
+        "repatriations": case.repatriations.all(),
+        "exemptions": case.work_permit_exemptions.all(),
+        "service_labels": code_labels("service_types"),
         "stays": case.shelter_stays.select_related("shelter"),
         "can_record": policy.can_record_assistance(actor, case),
         "payment_form": PaymentForm(),
