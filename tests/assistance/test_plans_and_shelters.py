@@ -254,3 +254,52 @@ def test_only_a_shelters_own_staff_record_and_see_its_stays(
         .status_code
         == 404
     )
+
+
+def test_the_assistance_page_records_a_plan_an_item_a_service_and_a_stay(
+    ngo_worker: User, centre_worker: User, shelter: Organisation
+) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    referred(case, ngo_worker, "ssa-assistance-center")
+    referred(case, ngo_worker, "mia-shelter")
+    centre = client_for(centre_worker)
+    today = timezone.localdate().isoformat()
+    centre.post(f"/cases/{case.reference}/assistance/plan/", {"requested_on": today})
+    plan = case.rehabilitation_plans.get()
+    centre.post(
+        f"/cases/{case.reference}/assistance/plan-item/{plan.pk}/",
+        {"direction": "psychological", "provider": centre_worker.organisation_id},
+    )
+    item = plan.items.get()
+    refused = centre.post(
+        f"/cases/{case.reference}/assistance/item-status/{item.pk}/",
+        {"status": "in_progress"},
+        follow=True,
+    )
+    assert "has not agreed" in refused.content.decode()
+    centre.post(
+        f"/cases/{case.reference}/assistance/service/",
+        {
+            "service_type": "psychological",
+            "provider": centre_worker.organisation_id,
+            "delivered_on": today,
+        },
+    )
+    assert case.services_delivered.count() == 1
+    shelter_worker = staff("mia-shelter", Role.CASEWORKER)
+    assert (
+        centre.post(
+            f"/cases/{case.reference}/assistance/admit/", {"admitted_on": today, "reason": "safety"}
+        ).status_code
+        == 404
+    )
+    client_for(shelter_worker).post(
+        f"/cases/{case.reference}/assistance/admit/", {"admitted_on": today, "reason": "safety"}
+    )
+    stay = case.shelter_stays.get()
+    client_for(shelter_worker).post(
+        f"/cases/{case.reference}/assistance/discharge/{stay.pk}/",
+        {"discharged_on": today, "reason": "returned home", "destination": "family"},
+    )
+    stay.refresh_from_db()
+    assert stay.destination == "family"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantern.assistance.models import ResidencePermit
 from lantern.core.codes import code_choices
-from lantern.core.models import BenefitType
+from lantern.core.models import BenefitType, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -50,3 +50,58 @@ class ResidencePermitForm(forms.Form):
         if case is not None:
             renews = cast("forms.ModelChoiceField[ResidencePermit]", self.fields["renews"])
             renews.queryset = ResidencePermit.objects.filter(case__person=case.person)
+
+
+class PlanForm(forms.Form):
+    requested_on = forms.DateField(
+        label=_("The person asked for a plan on"), required=False, widget=DATE
+    )
+
+
+class PlanItemForm(forms.Form):
+    direction = forms.ChoiceField(label=_("Direction"))
+    provider = forms.ModelChoiceField(
+        label=_("Responsible provider"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
+    victim_agreed_on = forms.DateField(label=_("The person agreed on"), required=False, widget=DATE)
+    representative_agreed_on = forms.DateField(
+        label=_("The legal representative agreed on"), required=False, widget=DATE
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["direction"]).choices = code_choices(
+            "rehabilitation_directions", blank="—"
+        )
+
+
+class ServiceForm(forms.Form):
+    service_type = forms.ChoiceField(label=_("Service"))
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=DATE)
+    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["service_type"]).choices = code_choices(
+            "service_types", blank="—"
+        )
+
+
+class AdmissionForm(forms.Form):
+    admitted_on = forms.DateField(label=_("Admitted on"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    capacity_override_reason = forms.CharField(
+        label=_("If the shelter is full: why admit anyway (supervisors)"),
+        required=False,
+        max_length=300,
+    )
+
+
+class DischargeForm(forms.Form):
+    discharged_on = forms.DateField(label=_("Discharged on"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    destination = forms.CharField(label=_("Went to"), required=False, max_length=300)

@@ -2,17 +2,17 @@ from django.urls import path
 
 from lantern.assistance import views
 
+CASE = "cases/<str:reference>/assistance/"
+
 urlpatterns = [
     path("shelter/occupancy/", views.shelter_occupancy, name="shelter-occupancy"),
-    path("cases/<str:reference>/assistance/", views.case_assistance, name="case-assistance"),
+    path(CASE, views.case_assistance, name="case-assistance"),
+    path(f"{CASE}payment/", views.case_payment, name="case-assistance-payment"),
+    path(f"{CASE}residence-permit/", views.case_permit, name="case-assistance-permit"),
+    path(f"{CASE}<slug:action>/", views.case_assistance_action, name="case-assistance-action"),
     path(
-        "cases/<str:reference>/assistance/payment/",
-        views.case_payment,
-        name="case-assistance-payment",
-    ),
-    path(
-        "cases/<str:reference>/assistance/residence-permit/",
-        views.case_permit,
-        name="case-assistance-permit",
+        f"{CASE}<slug:action>/<int:item>/",
+        views.case_assistance_action,
+        name="case-assistance-item",
     ),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,14 +14,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.access import policy
-from lantern.assistance.forms import PaymentForm, ResidencePermitForm
+from lantern.assistance.forms import (
+    AdmissionForm,
+    DischargeForm,
+    PaymentForm,
+    PlanForm,
+    PlanItemForm,
+    ResidencePermitForm,
+    ServiceForm,
+)
+from lantern.assistance.models import PlanItem, RehabilitationPlan, ShelterStay
 from lantern.assistance.services import (
+    add_plan_item,
+    admit_to_shelter,
     chains_of,
+    create_plan,
     current_stays,
+    discharge,
     occupancy,
     protection_from_expulsion,
     record_payment,
     record_residence_permit,
+    record_service,
+    set_plan_item_status,
     stay_warnings,
 )
 from lantern.core.codes import code_labels
@@ -54,6 +72,13 @@ def case_assistance(request: HttpRequest, reference: str) -> HttpResponse:
         "can_record": policy.can_record_assistance(actor, case),
         "payment_form": PaymentForm(),
         "permit_form": ResidencePermitForm(case=case),
+        "plan_form": PlanForm(initial={"requested_on": timezone.localdate()}),
+        "item_form": PlanItemForm(),
+        "service_form": ServiceForm(),
+        "admission_form": AdmissionForm(initial={"admitted_on": timezone.localdate()}),
+        "discharge_form": DischargeForm(initial={"discharged_on": timezone.localdate()}),
+        "can_admit": policy.can_record_shelter_stay(actor, case),
+        "actor_organisation_id": actor.organisation_id,
     }
     return render(request, "assistance/case.html", context)
 
@@ -150,3 +175,135 @@ def shelter_occupancy(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "assistance/occupancy.html", context)
+
+
+def _plan_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    form = PlanForm(request.POST)
+    form.is_valid()
+    create_plan(actor=actor, case=case, requested_on=form.cleaned_data.get("requested_on"))
+    return _("Plan drawn up.")
+
+
+def _plan_item_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    plan = get_object_or_404(RehabilitationPlan, pk=item, case=case)
+    form = PlanItemForm(request.POST)
+    if not form.is_valid():
+        _report(
+            request,
+            {
+                name: [str(problem) for problem in problems]
+                for name, problems in form.errors.items()
+            },
+        )
+        return ""
+    data = form.cleaned_data
+    add_plan_item(
+        actor=actor,
+        plan=plan,
+        direction=data["direction"],
+        provider=data["provider"],
+        target_date=data["target_date"],
+        victim_agreed_on=data["victim_agreed_on"],
+        representative_agreed_on=data["representative_agreed_on"],
+    )
+    return _("Plan item added.")
+
+
+def _item_status_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    plan_item = get_object_or_404(PlanItem, pk=item, plan__case=case)
+    set_plan_item_status(actor=actor, item=plan_item, status=request.POST.get("status", ""))
+    return _("Plan item updated.")
+
+
+def _service_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    form = ServiceForm(request.POST)
+    if not form.is_valid():
+        _report(
+            request,
+            {
+                name: [str(problem) for problem in problems]
+                for name, problems in form.errors.items()
+            },
+        )
+        return ""
+    data = form.cleaned_data
+    record_service(
+        actor=actor,
+        case=case,
+        service_type=data["service_type"],
+        provider=data["provider"],
+        delivered_on=data["delivered_on"],
+        outcome=data["outcome"],
+    )
+    return _("Service recorded.")
+
+
+def _admit_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    if not policy.can_record_shelter_stay(actor, case):
+        raise Http404
+    form = AdmissionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    admit_to_shelter(
+        actor=actor,
+        case=case,
+        admitted_on=data.get("admitted_on"),
+        reason=data.get("reason", ""),
+        capacity_override_reason=data.get("capacity_override_reason", ""),
+        may_override=policy.can_override_shelter_capacity(actor),
+    )
+    return _("Admitted.")
+
+
+def _discharge_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    stay = get_object_or_404(ShelterStay, pk=item, case=case)
+    form = DischargeForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    discharge(
+        actor=actor,
+        stay=stay,
+        discharged_on=data.get("discharged_on"),
+        reason=data.get("reason", ""),
+        destination=data.get("destination", ""),
+    )
+    return _("Discharged.")
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Any, Case, int | None], str]] = {
+    "plan": _plan_action,
+    "plan-item": _plan_item_action,
+    "item-status": _item_status_action,
+    "service": _service_action,
+    "admit": _admit_action,
+    "discharge": _discharge_action,
+}
+# Shelter staff act on stays in their shelter; the other records need the right to change the case.
+SHELTER_ACTIONS = {"admit", "discharge"}
+
+
+@login_required
+@require_POST
+def case_assistance_action(
+    request: HttpRequest, reference: str, action: str, item: int | None = None
+) -> HttpResponse:
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    case = _visible_case(request, reference)
+    actor = policy.acting_user(request.user)
+    allowed = (
+        policy.can_record_shelter_stay(actor, case)
+        if action in SHELTER_ACTIONS
+        else policy.can_record_assistance(actor, case)
+    )
+    if not allowed:
+        raise Http404
+    try:
+        done = handler(request, actor, case, item)
+    except RegisterError as error:
+        _report(request, error.errors)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("case-assistance", reference=case.reference)
