@@ -274,3 +274,39 @@ def test_referral_based_access_for_every_role_of_the_provider(
                     )
                 )
     assert mismatches == []
+
+
+@pytest.mark.parametrize("case_origin", [REGISTERING_NGO, HOTLINE])
+def test_assistance_follows_the_same_matrix(world: dict[str, object], case_origin: str) -> None:
+    """The assistance page and records: read where the case is visible, recorded where it may be changed."""
+    from lantern.assistance.models import Payment
+    from lantern.core.models import BenefitType
+
+    case: Case = world["cases"][case_origin]  # type: ignore[index]
+    personas: dict[tuple[Role, str], User] = world["personas"]  # type: ignore[assignment]
+    fund = BenefitType.objects.get(code="assistance_fund_payment")
+    mismatches = []
+    for (role, code), user in personas.items():
+        client = client_for(user)
+        may_view = expected(role, code, "view", case_origin)
+        may_edit = expected(role, code, "edit", case_origin)
+        seen = client.get(f"/cases/{case.reference}/assistance/").status_code == 200
+        before = Payment.objects.count()
+        client.post(
+            "/api/v1/payments/",
+            {"case": case.reference, "benefit": "assistance_fund_payment", "paid_on": "2021-01-01"},
+            content_type="application/json",
+        )
+        recorded = Payment.objects.count() == before + 1
+        listed = client.get("/api/v1/payments/")
+        in_list = listed.status_code == 200 and case.reference in {
+            row["case"] for row in listed.json()["results"]
+        }
+        if (seen, recorded) != (may_view, may_edit) or (recorded and not in_list):
+            mismatches.append(
+                (role.value, code, f"view {seen}/{may_view}", f"record {recorded}/{may_edit}")
+            )
+    assert mismatches == []
+    assert Payment.objects.filter(benefit=fund).count() == sum(
+        expected(role, code, "edit", case_origin) for role, code in personas
+    )
