@@ -53,6 +53,7 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         call_command("demo_history", "--demo-staff", stdout=self.stdout)
         call_command("demo_referrals", stdout=self.stdout)
+        call_command("demo_assistance", stdout=self.stdout)
         axes_reset()
         self._print_accounts(accounts)
         if not settings.REQUIRE_2FA:
