@@ -303,3 +303,59 @@ def test_the_assistance_page_records_a_plan_an_item_a_service_and_a_stay(
     )
     stay.refresh_from_db()
     assert stay.destination == "family"
+
+
+def test_the_page_records_reviews_extensions_claims_aid_and_repatriation(
+    ngo_worker: User, centre_worker: User, shelter: Organisation
+) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration(citizenship="UZ"))
+    referred(case, ngo_worker, "ssa-assistance-center")
+    referred(case, ngo_worker, "mia-shelter")
+    today = timezone.localdate()
+    centre = client_for(centre_worker)
+    centre.post(f"/cases/{case.reference}/assistance/plan/", {"requested_on": today.isoformat()})
+    plan = case.rehabilitation_plans.get()
+    centre.post(
+        f"/cases/{case.reference}/assistance/review/{plan.pk}/",
+        {"reviewed_on": today.isoformat(), "note": "progress in therapy"},
+    )
+    assert plan.reviews.count() == 1
+    shelter_worker = staff("mia-shelter", Role.CASEWORKER)
+    client_for(shelter_worker).post(
+        f"/cases/{case.reference}/assistance/admit/",
+        {"admitted_on": today.isoformat(), "reason": "safety"},
+    )
+    stay = case.shelter_stays.get()
+    client_for(shelter_worker).post(
+        f"/cases/{case.reference}/assistance/extend/{stay.pk}/",
+        {
+            "until": (today + datetime.timedelta(days=30)).isoformat(),
+            "reason": "awaiting documents",
+        },
+    )
+    stay.refresh_from_db()
+    assert stay.staying_until == today + datetime.timedelta(days=30)
+    holder = client_for(ngo_worker)
+    holder.post(
+        f"/cases/{case.reference}/assistance/compensation/",
+        {
+            "against": "offender",
+            "body": "Ganja Court for Serious Crimes",
+            "submitted_on": today.isoformat(),
+        },
+    )
+    holder.post(
+        f"/cases/{case.reference}/assistance/legal-aid/",
+        {"provider_kind": "bar_member", "stage": "court", "started_on": today.isoformat()},
+    )
+    holder.post(
+        f"/cases/{case.reference}/assistance/repatriation/",
+        {"destination": "UZ", "repatriated_on": today.isoformat(), "escorted": "on"},
+    )
+    assert (
+        case.compensation_claims.count(),
+        case.legal_aid.count(),
+        case.repatriations.count(),
+    ) == (1, 1, 1)
+    page = holder.get(f"/cases/{case.reference}/assistance/").content.decode()
+    assert "Ganja Court for Serious Crimes" in page

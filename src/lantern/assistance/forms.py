@@ -5,7 +5,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lantern.assistance.models import ResidencePermit
+from lantern.assistance.models import (
+    CompensationAgainst,
+    LegalAidProvider,
+    LegalAidStage,
+    ResidencePermit,
+)
 from lantern.core.codes import code_choices
 from lantern.core.models import BenefitType, Organisation
 
@@ -105,3 +110,47 @@ class DischargeForm(forms.Form):
     discharged_on = forms.DateField(label=_("Discharged on"), required=False, widget=DATE)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
     destination = forms.CharField(label=_("Went to"), required=False, max_length=300)
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(label=_("Stay until"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class PlanReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label=_("Reviewed on"), required=False, widget=DATE)
+    note = forms.CharField(label=_("What the review found"), required=False, max_length=1000)
+
+
+class CompensationForm(forms.Form):
+    against = forms.ChoiceField(label=_("Against"), choices=CompensationAgainst.choices)
+    body = forms.CharField(label=_("Court or body"), required=False, max_length=300)
+    submitted_on = forms.DateField(label=_("Submitted on"), required=False, widget=DATE)
+    awarded_amount = forms.DecimalField(label=_("Awarded amount"), required=False, decimal_places=2)
+    awarded_on = forms.DateField(label=_("Awarded on"), required=False, widget=DATE)
+
+
+class LegalAidForm(forms.Form):
+    provider_kind = forms.ChoiceField(label=_("Lawyer"), choices=LegalAidProvider.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=LegalAidStage.choices)
+    started_on = forms.DateField(label=_("From"), required=False, widget=DATE)
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=DATE)
+
+
+class RepatriationForm(forms.Form):
+    destination = forms.ChoiceField(label=_("Destination"))
+    repatriated_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    documents_obtained = forms.CharField(
+        label=_("Documents obtained"), required=False, max_length=300
+    )
+    escorted = forms.BooleanField(label=_("Escorted"), required=False)
+    costs_borne_by = forms.CharField(label=_("Costs borne by"), required=False, max_length=200)
+    is_readmission = forms.BooleanField(
+        label=_("Readmission of a victim identified abroad"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["destination"]).choices = code_choices(
+            "countries", blank="—"
+        )

@@ -16,10 +16,15 @@ from django.views.decorators.http import require_POST
 from lantern.access import policy
 from lantern.assistance.forms import (
     AdmissionForm,
+    CompensationForm,
     DischargeForm,
+    ExtensionForm,
+    LegalAidForm,
     PaymentForm,
     PlanForm,
     PlanItemForm,
+    PlanReviewForm,
+    RepatriationForm,
     ResidencePermitForm,
     ServiceForm,
 )
@@ -31,11 +36,16 @@ from lantern.assistance.services import (
     create_plan,
     current_stays,
     discharge,
+    extend_stay,
     occupancy,
     protection_from_expulsion,
+    record_compensation_claim,
+    record_legal_aid,
     record_payment,
+    record_repatriation,
     record_residence_permit,
     record_service,
+    review_plan,
     set_plan_item_status,
     stay_warnings,
 )
@@ -77,6 +87,11 @@ def case_assistance(request: HttpRequest, reference: str) -> HttpResponse:
         "service_form": ServiceForm(),
         "admission_form": AdmissionForm(initial={"admitted_on": timezone.localdate()}),
         "discharge_form": DischargeForm(initial={"discharged_on": timezone.localdate()}),
+        "extension_form": ExtensionForm(),
+        "review_form": PlanReviewForm(initial={"reviewed_on": timezone.localdate()}),
+        "compensation_form": CompensationForm(),
+        "legal_aid_form": LegalAidForm(initial={"started_on": timezone.localdate()}),
+        "repatriation_form": RepatriationForm(initial={"repatriated_on": timezone.localdate()}),
         "can_admit": policy.can_record_shelter_stay(actor, case),
         "actor_organisation_id": actor.organisation_id,
     }
@@ -270,7 +285,65 @@ def _discharge_action(request: HttpRequest, actor: Any, case: Case, item: int | 
     return _("Discharged.")
 
 
+def _clean(request: HttpRequest, form: Any) -> dict[str, Any] | None:
+    if form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        return data
+    _report(
+        request,
+        {name: [str(problem) for problem in problems] for name, problems in form.errors.items()},
+    )
+    return None
+
+
+def _extend_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    stay = get_object_or_404(ShelterStay, pk=item, case=case)
+    data = _clean(request, ExtensionForm(request.POST))
+    if data is None:
+        return ""
+    extend_stay(actor=actor, stay=stay, until=data["until"], reason=data["reason"])
+    return _("Stay extended.")
+
+
+def _review_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    plan = get_object_or_404(RehabilitationPlan, pk=item, case=case)
+    data = _clean(request, PlanReviewForm(request.POST))
+    if data is None:
+        return ""
+    review_plan(actor=actor, plan=plan, reviewed_on=data["reviewed_on"], note=data["note"])
+    return _("Review recorded.")
+
+
+def _compensation_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    data = _clean(request, CompensationForm(request.POST))
+    if data is None:
+        return ""
+    record_compensation_claim(actor=actor, case=case, **data)
+    return _("Compensation claim recorded.")
+
+
+def _legal_aid_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    data = _clean(request, LegalAidForm(request.POST))
+    if data is None:
+        return ""
+    record_legal_aid(actor=actor, case=case, **data)
+    return _("Legal aid recorded.")
+
+
+def _repatriation_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    data = _clean(request, RepatriationForm(request.POST))
+    if data is None:
+        return ""
+    record_repatriation(actor=actor, case=case, **data)
+    return _("Repatriation recorded.")
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Any, Case, int | None], str]] = {
+    "extend": _extend_action,
+    "review": _review_action,
+    "compensation": _compensation_action,
+    "legal-aid": _legal_aid_action,
+    "repatriation": _repatriation_action,
     "plan": _plan_action,
     "plan-item": _plan_item_action,
     "item-status": _item_status_action,
@@ -279,7 +352,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Any, Case, int | None], str]] = {
     "discharge": _discharge_action,
 }
 # Shelter staff act on stays in their shelter; the other records need the right to change the case.
-SHELTER_ACTIONS = {"admit", "discharge"}
+SHELTER_ACTIONS = {"admit", "discharge", "extend"}
 
 
 @login_required

@@ -381,8 +381,9 @@ def record_legal_representative(
 
 
 def _grant_moment(day: datetime.date) -> datetime.datetime:
+    """A period granted on a day runs from that day's start: only the local date counts."""
     calendar = current_calendar()
-    return datetime.datetime.combine(day, datetime.time(12), tzinfo=calendar.time_zone).astimezone(
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=calendar.time_zone).astimezone(
         datetime.UTC
     )
 
