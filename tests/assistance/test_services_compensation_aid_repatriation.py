@@ -268,3 +268,52 @@ def test_protection_from_expulsion_for_a_foreign_victim(
         },
     )
     assert exemption.status_code == 201
+
+
+def test_a_service_can_name_the_referral_it_answers(ngo_worker: User) -> None:
+    from django.utils import timezone
+
+    from lantern.core.models import Organisation
+    from lantern.nrm.services import record_consent, refer_case
+
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    other = register_presumed_victim(actor=ngo_worker, data=registration())
+    consent = record_consent(
+        actor=ngo_worker,
+        case=case,
+        given_by="person",
+        given_at=timezone.now(),
+        disclosure="summary",
+    )
+    referral = refer_case(
+        actor=ngo_worker,
+        case=case,
+        provider=Organisation.objects.get(code="ngo-clean-world-shelter"),
+        service_type="social",
+        consent=consent,
+    )
+    linked = post(
+        ngo_worker,
+        "/api/v1/services-delivered/",
+        {
+            "case": case.reference,
+            "service_type": "social",
+            "provider": "ngo-clean-world",
+            "delivered_on": "2025-09-01",
+            "referral": referral.pk,
+        },
+    )
+    assert linked.status_code == 201, linked.content
+    assert ServiceDelivered.objects.get().referral == referral
+    wrong = post(
+        ngo_worker,
+        "/api/v1/services-delivered/",
+        {
+            "case": other.reference,
+            "service_type": "social",
+            "provider": "ngo-clean-world",
+            "delivered_on": "2025-09-01",
+            "referral": referral.pk,
+        },
+    )
+    assert wrong.status_code == 400

@@ -52,6 +52,7 @@ from lantern.assistance.services import (
 )
 from lantern.core.models import BenefitType, Organisation, User
 from lantern.nrm.api import CaseRecordViewSet
+from lantern.nrm.models import Referral
 from lantern.register.models import Case
 from lantern.register.services import RegisterError
 
@@ -439,6 +440,9 @@ class ServiceDeliveredSerializer(serializers.ModelSerializer[ServiceDelivered]):
     plan_item = serializers.PrimaryKeyRelatedField(
         queryset=PlanItem.objects.all(), required=False, allow_null=True
     )
+    referral = serializers.PrimaryKeyRelatedField(
+        queryset=Referral.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = ServiceDelivered
@@ -450,6 +454,7 @@ class ServiceDeliveredSerializer(serializers.ModelSerializer[ServiceDelivered]):
             "provider",
             "delivered_on",
             "plan_item",
+            "referral",
             "outcome",
         ]
 

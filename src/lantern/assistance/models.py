@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantern.core.models import BenefitType, Organisation
+from lantern.nrm.models import Referral
 from lantern.register.models import Case
 
 
@@ -179,6 +180,9 @@ class ServiceDelivered(models.Model):
     delivered_on = models.DateField(db_index=True)
     plan_item = models.ForeignKey(
         "PlanItem", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
     )
     outcome = models.CharField(max_length=500, blank=True)
     recorded_by = models.ForeignKey(

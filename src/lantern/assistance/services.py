@@ -43,7 +43,7 @@ from lantern.core.models import (
     User,
 )
 from lantern.nrm.deadlines import current_calendar, due_for_rule
-from lantern.nrm.models import HearingOccasion
+from lantern.nrm.models import HearingOccasion, Referral
 from lantern.nrm.services import check_child_heard, child_must_be_heard, reflection_period_running
 from lantern.register.identity import open_identity
 from lantern.register.models import Case
@@ -552,6 +552,7 @@ def record_service(
     outcome: str = "",
     family_member: FamilyMember | None = None,
     plan_item: PlanItem | None = None,
+    referral: Referral | None = None,
 ) -> ServiceDelivered:
     """A service given to the victim, or to the victim's child as family (not as a victim)."""
     errors: dict[str, list[str]] = {}
@@ -561,6 +562,8 @@ def record_service(
         errors["family_member"] = [_("That family member belongs to another case.")]
     if plan_item is not None and plan_item.plan.case_id != case.pk:
         errors["plan_item"] = [_("That plan item belongs to another case.")]
+    if referral is not None and referral.case_id != case.pk:
+        errors["referral"] = [_("That referral belongs to another case.")]
     if errors or delivered_on is None:
         raise AssistanceError(errors)
     return ServiceDelivered.objects.create(
@@ -570,6 +573,7 @@ def record_service(
         provider=provider,
         delivered_on=delivered_on,
         plan_item=plan_item,
+        referral=referral,
         outcome=outcome.strip()[:500],
         recorded_by=actor,
         recorded_at=timezone.now(),
