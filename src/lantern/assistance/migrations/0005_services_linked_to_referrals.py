@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assistance', '0004_work_permit_exemptions'),
-        ('nrm', '0004_child_hearings'),
+        ("assistance", "0004_work_permit_exemptions"),
+        ("nrm", "0004_child_hearings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='servicedelivered',
-            name='referral',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='nrm.referral'),
+            model_name="servicedelivered",
+            name="referral",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="services",
+                to="nrm.referral",
+            ),
         ),
     ]
