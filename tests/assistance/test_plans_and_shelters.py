@@ -359,3 +359,10 @@ def test_the_page_records_reviews_extensions_claims_aid_and_repatriation(
     ) == (1, 1, 1)
     page = holder.get(f"/cases/{case.reference}/assistance/").content.decode()
     assert "Ganja Court for Serious Crimes" in page
+
+
+def test_the_assistance_page_title_is_only_the_reference(ngo_worker: User) -> None:
+    case = register_presumed_victim(actor=ngo_worker, data=registration())
+    page = client_for(ngo_worker).get(f"/cases/{case.reference}/assistance/").content.decode()
+    assert f"<title>{case.reference} · Lantern</title>" in page
+    assert page.count('aria-labelledby="plans-heading"') == 1
