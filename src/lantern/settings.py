@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lantern.register",
     "lantern.nrm",
     "lantern.assistance",
+    "lantern.hotline",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from lantern.assistance.api import (
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
+from lantern.hotline.api import ContactCountsView, ContactViewSet
 from lantern.nrm.api import (
     ChildHearingViewSet,
     ConsentViewSet,
@@ -40,6 +41,7 @@ api_router.register("cases", CaseViewSet, basename="api-case")
 api_router.register("persons", PersonViewSet, basename="api-person")
 api_router.register("access-log", AccessLogViewSet, basename="api-access-log")
 api_router.register("deadlines", DeadlineViewSet, basename="api-deadline")
+api_router.register("hotline/contacts", ContactViewSet, basename="api-hotline-contact")
 api_router.register("payments", PaymentViewSet, basename="api-payment")
 api_router.register("residence-permits", ResidencePermitViewSet, basename="api-residence-permit")
 api_router.register(
@@ -83,6 +85,7 @@ urlpatterns = [
     path("", include("lantern.register.urls")),
     path("", include("lantern.nrm.urls")),
     path("", include("lantern.assistance.urls")),
+    path("", include("lantern.hotline.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -90,6 +93,7 @@ urlpatterns = [
         "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
     ),
     path("api/v1/deadlines/counts/", DeadlineCountsView.as_view(), name="api-deadline-counts"),
+    path("api/v1/hotline/counts/", ContactCountsView.as_view(), name="api-hotline-counts"),
     path(
         "api/v1/expulsion-protection/",
         ExpulsionProtectionView.as_view(),

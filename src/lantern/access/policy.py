@@ -331,3 +331,31 @@ def can_see_occupancy(user: AnyUser) -> bool:
     ):
         return False
     return bool(active.role_codes() & CASE_HOLDING_ROLES)
+
+
+# --- The hotline ----------------------------------------------------------------------------------
+
+
+def _works_at_a_hotline(user: User) -> bool:
+    return user.organisation is not None and user.organisation.kind == OrganisationKind.HOTLINE
+
+
+def can_log_contact(user: AnyUser) -> bool:
+    """Operators (and their supervisors) of a hotline log its calls and messages."""
+    active = _active_user(user)
+    if active is None or not _works_at_a_hotline(active):
+        return False
+    return bool(active.role_codes() & {Role.HOTLINE_OPERATOR, Role.SUPERVISOR})
+
+
+def visible_contacts(user: AnyUser, contacts: QuerySet[Any]) -> QuerySet[Any]:
+    """A line's contacts are its own staff's; nobody else reads a contact."""
+    if not can_log_contact(user):
+        return contacts.none()
+    active = acting_user(user)
+    return contacts.filter(organisation_id=active.organisation_id)
+
+
+def can_see_hotline_counts(user: AnyUser) -> bool:
+    """Counts by line, topic and outcome: statisticians, the coordinator, and the lines' own staff."""
+    return can_see_aggregate_totals(user) or can_log_contact(user)
