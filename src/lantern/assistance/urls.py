@@ -7,8 +7,6 @@ CASE = "cases/<str:reference>/assistance/"
 urlpatterns = [
     path("shelter/occupancy/", views.shelter_occupancy, name="shelter-occupancy"),
     path(CASE, views.case_assistance, name="case-assistance"),
-    path(f"{CASE}payment/", views.case_payment, name="case-assistance-payment"),
-    path(f"{CASE}residence-permit/", views.case_permit, name="case-assistance-permit"),
     path(f"{CASE}<slug:action>/", views.case_assistance_action, name="case-assistance-action"),
     path(
         f"{CASE}<slug:action>/<int:item>/",

@@ -107,75 +107,6 @@ def _report(request: HttpRequest, errors: dict[str, list[str]]) -> None:
 
 
 @login_required
-@require_POST
-def case_payment(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible_case(request, reference)
-    actor = policy.acting_user(request.user)
-    if not policy.can_record_assistance(actor, case):
-        raise Http404
-    form = PaymentForm(request.POST)
-    if not form.is_valid():
-        _report(
-            request,
-            {
-                name: [str(problem) for problem in problems]
-                for name, problems in form.errors.items()
-            },
-        )
-    else:
-        data = form.cleaned_data
-        try:
-            record_payment(
-                actor=actor,
-                case=case,
-                benefit=data["benefit"],
-                paid_on=data["paid_on"],
-                amount=data["amount"],
-                amount_reason=data["amount_reason"],
-            )
-        except RegisterError as error:
-            _report(request, error.errors)
-        else:
-            messages.success(request, _("Payment recorded."))
-    return redirect("case-assistance", reference=case.reference)
-
-
-@login_required
-@require_POST
-def case_permit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _visible_case(request, reference)
-    actor = policy.acting_user(request.user)
-    if not policy.can_record_assistance(actor, case):
-        raise Http404
-    form = ResidencePermitForm(request.POST, case=case)
-    if not form.is_valid():
-        _report(
-            request,
-            {
-                name: [str(problem) for problem in problems]
-                for name, problems in form.errors.items()
-            },
-        )
-    else:
-        data = form.cleaned_data
-        try:
-            record_residence_permit(
-                actor=actor,
-                case=case,
-                permit_type=data["permit_type"],
-                legal_basis=data["legal_basis"],
-                valid_from=data["valid_from"],
-                valid_to=data["valid_to"],
-                renews=data["renews"],
-            )
-        except RegisterError as error:
-            _report(request, error.errors)
-        else:
-            messages.success(request, _("Residence permit recorded."))
-    return redirect("case-assistance", reference=case.reference)
-
-
-@login_required
 def shelter_occupancy(request: HttpRequest) -> HttpResponse:
     """Today's residents by reference, free places and what the rules flag. Never a name."""
     actor = policy.acting_user(request.user)
@@ -338,7 +269,25 @@ def _repatriation_action(request: HttpRequest, actor: Any, case: Case, item: int
     return _("Repatriation recorded.")
 
 
+def _payment_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    data = _clean(request, PaymentForm(request.POST))
+    if data is None:
+        return ""
+    record_payment(actor=actor, case=case, **data)
+    return _("Payment recorded.")
+
+
+def _permit_action(request: HttpRequest, actor: Any, case: Case, item: int | None) -> str:
+    data = _clean(request, ResidencePermitForm(request.POST, case=case))
+    if data is None:
+        return ""
+    record_residence_permit(actor=actor, case=case, **data)
+    return _("Residence permit recorded.")
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Any, Case, int | None], str]] = {
+    "payment": _payment_action,
+    "residence-permit": _permit_action,
     "extend": _extend_action,
     "review": _review_action,
     "compensation": _compensation_action,
