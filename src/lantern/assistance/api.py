@@ -54,18 +54,12 @@ from lantern.core.models import BenefitType, Organisation, User
 from lantern.nrm.api import CaseRecordViewSet
 from lantern.nrm.models import Referral
 from lantern.register.models import Case
+from lantern.register.selectors import visible_case_or_404
 from lantern.register.services import RegisterError
 
 
 def _case(request: Request, reference: str) -> Case:
-    case = (
-        policy.visible_cases(request.user, Case.objects.select_related("person"))
-        .filter(reference=str(reference).upper())
-        .first()
-    )
-    if not isinstance(case, Case):
-        raise Http404
-    return case
+    return visible_case_or_404(request.user, reference)
 
 
 class PaymentSerializer(serializers.ModelSerializer[Payment]):

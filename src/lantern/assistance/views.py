@@ -51,15 +51,12 @@ from lantern.assistance.services import (
 )
 from lantern.core.codes import code_labels
 from lantern.register.models import Case
+from lantern.register.selectors import visible_case_or_404
 from lantern.register.services import RegisterError
 
 
 def _visible_case(request: HttpRequest, reference: str) -> Case:
-    case: Case = get_object_or_404(
-        policy.visible_cases(request.user, Case.objects.select_related("person")),
-        reference=reference.upper(),
-    )
-    return case
+    return visible_case_or_404(request.user, reference)
 
 
 @login_required

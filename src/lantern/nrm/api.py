@@ -49,6 +49,7 @@ from lantern.nrm.services import (
     transfer_case,
 )
 from lantern.register.models import Case, Disclosure
+from lantern.register.selectors import visible_case_or_404
 from lantern.register.services import RegisterError
 
 ORGANISATION = serializers.SlugRelatedField(
@@ -61,14 +62,7 @@ def _actor(request: Request) -> User:
 
 
 def _case(request: Request, reference: str) -> Case:
-    case = (
-        policy.visible_cases(request.user, Case.objects.select_related("person"))
-        .filter(reference=str(reference).upper())
-        .first()
-    )
-    if not isinstance(case, Case):
-        raise Http404
-    return case
+    return visible_case_or_404(request.user, reference)
 
 
 def _refused(error: RegisterError) -> Response:

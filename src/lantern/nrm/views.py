@@ -58,15 +58,12 @@ from lantern.nrm.services import (
     transfer_case,
 )
 from lantern.register.models import Case
+from lantern.register.selectors import visible_case_or_404
 from lantern.register.services import RegisterError
 
 
 def _visible_case(request: HttpRequest, reference: str) -> Case:
-    cases = policy.visible_cases(
-        request.user, Case.objects.select_related("person", "registering_organisation")
-    )
-    case: Case = get_object_or_404(cases, reference=reference.upper())
-    return case
+    return visible_case_or_404(request.user, reference)
 
 
 @login_required

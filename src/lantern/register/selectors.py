@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
 
+from lantern.access import policy
 from lantern.register.models import Case, CaseExploitationForm, CaseStatus, Person
 from lantern.register.services import persons_named, unsealed_for
 
@@ -27,6 +30,19 @@ SORTS = {
     "-identified": "-identified_on",
 }
 DEFAULT_SORT = "-registered"
+
+
+def visible_case_or_404(user: Any, reference: str) -> Case:
+    """The case behind ``reference`` if ``user`` may know of it; anything else is 404.
+
+    A case the user may not see answers exactly as one that does not exist, so
+    a reference cannot be probed for.
+    """
+    cases = policy.visible_cases(
+        user, Case.objects.select_related("person", "registering_organisation")
+    )
+    case: Case = get_object_or_404(cases, reference=str(reference).upper())
+    return case
 
 
 @dataclass

@@ -37,7 +37,7 @@ from lantern.register.forms import (
 from lantern.register.hooks import timeline_sources
 from lantern.register.identity import Identity, IdentityDocument, open_identity
 from lantern.register.models import Case, Seal
-from lantern.register.selectors import filter_cases, with_summary
+from lantern.register.selectors import filter_cases, visible_case_or_404, with_summary
 from lantern.register.services import (
     DecisionInput,
     RegisterError,
@@ -59,12 +59,7 @@ PAGE_SIZE = 50
 
 
 def _visible_case(request: HttpRequest, reference: str) -> Case:
-    """The case behind ``reference`` if the user may know of it; anything else is 404."""
-    cases = policy.visible_cases(
-        request.user, Case.objects.select_related("person", "registering_organisation")
-    )
-    case: Case = get_object_or_404(cases, reference=reference.upper())
-    return case
+    return visible_case_or_404(request.user, reference)
 
 
 def _show_errors(form: Any, error: RegisterError) -> None:
