@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lantern.nrm",
     "lantern.assistance",
     "lantern.hotline",
+    "lantern.justice",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
 from lantern.hotline.api import ContactCountsView, ContactViewSet
+from lantern.justice.api import AccusedViewSet, CriminalCaseViewSet, DetectedFactViewSet
 from lantern.nrm.api import (
     ChildHearingViewSet,
     ConsentViewSet,
@@ -42,6 +43,9 @@ api_router.register("persons", PersonViewSet, basename="api-person")
 api_router.register("access-log", AccessLogViewSet, basename="api-access-log")
 api_router.register("deadlines", DeadlineViewSet, basename="api-deadline")
 api_router.register("hotline/contacts", ContactViewSet, basename="api-hotline-contact")
+api_router.register("criminal-cases", CriminalCaseViewSet, basename="api-criminal-case")
+api_router.register("accused", AccusedViewSet, basename="api-accused")
+api_router.register("detected-facts", DetectedFactViewSet, basename="api-detected-fact")
 api_router.register("payments", PaymentViewSet, basename="api-payment")
 api_router.register("residence-permits", ResidencePermitViewSet, basename="api-residence-permit")
 api_router.register(
@@ -86,6 +90,7 @@ urlpatterns = [
     path("", include("lantern.nrm.urls")),
     path("", include("lantern.assistance.urls")),
     path("", include("lantern.hotline.urls")),
+    path("", include("lantern.justice.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

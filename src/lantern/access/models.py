@@ -46,6 +46,7 @@ class AccessAction(models.TextChoices):
     SEARCH_NAME = "search_name", _("Name searched")
     EXPORT_CASES = "export_cases", _("Cases exported")
     EDIT_IDENTITY = "edit_identity", _("Identity changed")
+    DELETE_CASE = "delete_case", _("Case deleted")
 
 
 class AppendOnlyQuerySet(models.QuerySet["AccessLogEntry"]):

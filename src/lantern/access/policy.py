@@ -218,6 +218,16 @@ def can_export_cases(user: AnyUser) -> bool:
     return bool(roles_of(user) & DECIDING_ROLES)
 
 
+def can_delete_case(user: AnyUser, case: Any) -> bool:
+    """A case registered in error is deleted by a supervisor of the organisation that registered it."""
+    active = _active_user(user)
+    if active is None or not can_view_case(active, case):
+        return False
+    if Role.SUPERVISOR not in active.role_codes():
+        return False
+    return bool(case.registering_organisation_id == active.organisation_id)
+
+
 def can_record_seal(user: AnyUser) -> bool:
     """Seals are recorded by a supervisor of the specialised police authority."""
     active = _active_user(user)
@@ -359,3 +369,44 @@ def visible_contacts(user: AnyUser, contacts: QuerySet[Any]) -> QuerySet[Any]:
 def can_see_hotline_counts(user: AnyUser) -> bool:
     """Counts by line, topic and outcome: statisticians, the coordinator, and the lines' own staff."""
     return can_see_aggregate_totals(user) or can_log_contact(user)
+
+
+# --- Criminal proceedings ---------------------------------------------------------------------
+#
+# Criminal cases, facts, accused and wanted persons are seen by the specialised police authority
+# and the prosecution. An accused person's identity is revealed only to the specialised police
+# authority, which keeps the register of suspects, after the user states why.
+
+JUSTICE_ORGANISATION_KINDS = frozenset(
+    {OrganisationKind.SPECIALISED_POLICE, OrganisationKind.PROSECUTION}
+)
+
+
+def can_see_proceedings(user: AnyUser) -> bool:
+    active = _active_user(user)
+    if active is None or active.organisation is None:
+        return False
+    if active.organisation.kind not in JUSTICE_ORGANISATION_KINDS:
+        return False
+    return bool(active.role_codes() & CASE_HOLDING_ROLES)
+
+
+def can_record_proceedings(user: AnyUser) -> bool:
+    """Investigators and supervisors of those bodies record and change proceedings."""
+    if not can_see_proceedings(user):
+        return False
+    return bool(roles_of(user) & DECIDING_ROLES)
+
+
+def can_link_victim(user: AnyUser, case: Any) -> bool:
+    """A victim's case is linked by someone who records proceedings and may know of the case."""
+    return can_record_proceedings(user) and can_view_case(user, case)
+
+
+def can_reveal_accused_identity(user: AnyUser, *, second_factor_verified: bool) -> bool:
+    active = _active_user(user)
+    if active is None or not can_see_proceedings(active):
+        return False
+    if requires_two_factor(active) and not second_factor_verified:
+        return False
+    return _is_specialised_police(active)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from lantern.core.models import (
     ScreeningRule,
     User,
 )
-from lantern.register.hooks import after_registration
+from lantern.register.hooks import after_registration, deletion_blockers
 from lantern.register.identity import Identity, name_digests, open_identity, store_identity
 from lantern.register.models import (
     BirthDatePrecision,
@@ -109,9 +109,14 @@ class _Errors:
 # --- References -------------------------------------------------------------------------------
 
 
-def next_reference(moment: datetime.datetime) -> str:
-    """``AZ-2025-000042``: the pack's prefix, the year, a number that never repeats within it."""
-    prefix = Jurisdiction.objects.values_list("reference_prefix", flat=True).first() or "XX"
+def next_reference(moment: datetime.datetime, *, kind: str = "") -> str:
+    """``AZ-2025-000042``: the pack's prefix, the year, a number that never repeats within it.
+
+    Other registers give a ``kind`` (``AC`` for accused persons: ``AZ-AC-2025-000007``) and
+    number on their own sequence.
+    """
+    country = Jurisdiction.objects.values_list("reference_prefix", flat=True).first() or "XX"
+    prefix = f"{country}{kind}"
     year = timezone.localtime(moment).year
     try:
         # A savepoint: two first registrations of a year may race to create the row.
@@ -122,7 +127,8 @@ def next_reference(moment: datetime.datetime) -> str:
     # The UPDATE takes the row lock, so concurrent registrations get consecutive numbers.
     ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
     sequence.refresh_from_db(fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:06d}"
+    kind_part = f"{kind}-" if kind else ""
+    return f"{country}-{kind_part}{year}-{sequence.last_number:06d}"
 
 
 # --- Ages -------------------------------------------------------------------------------------
@@ -837,3 +843,52 @@ def record_screening(
         ]
     )
     return screening
+
+
+# --- Deletion ---------------------------------------------------------------------------------
+
+
+def check_deletion(case: Case) -> list[str]:
+    """Why ``case`` must be kept: one message per record elsewhere that relies on it."""
+    return [message for blocker in deletion_blockers for message in blocker(case)]
+
+
+@transaction.atomic
+def delete_case(*, actor: User, case: Case, reason: str, client_address: str | None) -> None:
+    """Delete a case registered in error, and its person if no other case or seal keeps them.
+
+    Refused whole while anything else relies on the case: a criminal case, a payment, a stay.
+    The access log keeps the references, the reason and who deleted it.
+    """
+    if not reason.strip():
+        raise RegisterError({"reason": [_("Give the reason for deleting the case.")]})
+    blockers = check_deletion(case)
+    if blockers:
+        raise RegisterError({"__all__": blockers})
+    person = case.person
+    case_reference, person_reference = case.reference, person.reference
+    try:
+        with transaction.atomic():
+            case._history_user = actor  # type: ignore[attr-defined]
+            case.delete()
+    except ProtectedError as protected:
+        kinds = sorted({str(record._meta.verbose_name) for record in protected.protected_objects})
+        raise RegisterError(
+            {
+                "__all__": [
+                    _("The case cannot be deleted while these records rely on it: %(kinds)s.")
+                    % {"kinds": ", ".join(kinds)}
+                ]
+            }
+        ) from None
+    if not person.cases.exists() and not person.seals.exists():
+        person._history_user = actor  # type: ignore[attr-defined]
+        person.delete()
+    record_access(
+        actor=actor,
+        action=AccessAction.DELETE_CASE,
+        person_reference=person_reference,
+        case_reference=case_reference,
+        reason_text=reason.strip(),
+        client_address=client_address,
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"cases/{REFERENCE}/identity/edit/", views.case_identity_edit, name="case-identity-edit"),
     path(f"cases/{REFERENCE}/edit/", views.case_edit, name="case-edit"),
     path(f"cases/{REFERENCE}/status/", views.case_status, name="case-status"),
+    path(f"cases/{REFERENCE}/delete/", views.case_delete, name="case-delete"),
     path(f"cases/{REFERENCE}/decision/", views.case_decision, name="case-decision"),
     path(
         f"cases/{REFERENCE}/screening/<slug:questionnaire_code>/",

@@ -45,6 +45,7 @@ from lantern.register.services import (
     SealInput,
     change_identity,
     change_status,
+    delete_case,
     lift_seal,
     record_identification_decision,
     record_refused_reveal,
@@ -208,6 +209,7 @@ def _case_context(request: HttpRequest, actor: User, case: Case, **extra: Any) -
         "can_edit": policy.can_edit_case(actor, case),
         "can_decide": policy.can_decide_identification(actor, case),
         "can_seal": policy.can_record_seal(actor),
+        "can_delete": policy.can_delete_case(actor, case),
         "questionnaires": Questionnaire.objects.filter(is_active=True),
     }
     context.update(extra)
@@ -331,6 +333,30 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
     return redirect("case-detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def case_delete(request: HttpRequest, reference: str) -> HttpResponse:
+    """Delete a case registered in error; refused, with the reason, while other records rely on it."""
+    case = _visible_case(request, reference)
+    actor = policy.acting_user(request.user)
+    if not policy.can_delete_case(actor, case):
+        raise Http404
+    try:
+        delete_case(
+            actor=actor,
+            case=case,
+            reason=request.POST.get("reason", ""),
+            client_address=client_address(request),
+        )
+    except RegisterError as error:
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect("case-detail", reference=case.reference)
+    messages.success(request, _("Case %(reference)s deleted.") % {"reference": reference})
+    return redirect("register")
 
 
 @login_required
