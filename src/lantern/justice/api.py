@@ -17,6 +17,8 @@ from lantern.justice.models import (
     AccusedPerson,
     Conviction,
     CriminalCase,
+    CriminalCaseAccused,
+    CriminalCaseVictim,
     DetectedFact,
     Judgment,
     WantedNotice,
@@ -66,14 +68,30 @@ class JudgmentSerializer(serializers.ModelSerializer[Judgment]):
         ]
 
 
+class VictimLinkSerializer(serializers.ModelSerializer[CriminalCaseVictim]):
+    case = serializers.CharField(source="case.reference")
+
+    class Meta:
+        model = CriminalCaseVictim
+        fields = ["case", "role"]
+
+
+class AccusedLinkSerializer(serializers.ModelSerializer[CriminalCaseAccused]):
+    accused = serializers.CharField(source="accused.reference")
+
+    class Meta:
+        model = CriminalCaseAccused
+        fields = ["accused", "role", "sent_to_court"]
+
+
 class CriminalCaseSerializer(serializers.ModelSerializer[CriminalCase]):
     initiating_organisation = serializers.CharField(source="initiating_organisation.code")
     articles = serializers.SlugRelatedField[Any](slug_field="code", many=True, read_only=True)
     forms_of_exploitation = serializers.SlugRelatedField[Any](
         source="exploitation_forms", slug_field="code", many=True, read_only=True
     )
-    victims = serializers.SerializerMethodField()
-    accused = serializers.SerializerMethodField()
+    victims = VictimLinkSerializer(many=True, read_only=True)
+    accused = AccusedLinkSerializer(many=True, read_only=True)
     judgments = JudgmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -91,21 +109,6 @@ class CriminalCaseSerializer(serializers.ModelSerializer[CriminalCase]):
             "victims",
             "accused",
             "judgments",
-        ]
-
-    def get_victims(self, criminal_case: CriminalCase) -> list[dict[str, str]]:
-        return [
-            {"case": link.case.reference, "role": link.role} for link in criminal_case.victims.all()
-        ]
-
-    def get_accused(self, criminal_case: CriminalCase) -> list[dict[str, object]]:
-        return [
-            {
-                "accused": link.accused.reference,
-                "role": link.role,
-                "sent_to_court": link.sent_to_court,
-            }
-            for link in criminal_case.accused.all()
         ]
 
 

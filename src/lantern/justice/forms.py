@@ -86,7 +86,7 @@ class JudgmentForm(forms.Form):
         queryset=Organisation.objects.filter(kind=OrganisationKind.COURT, is_active=True),
     )
     number = forms.CharField(label=_("Case number at the court"), max_length=64)
-    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE)
+    delivered_on = forms.DateField(label=_("Date the judgment was delivered"), widget=DATE)
     instance = forms.ChoiceField(label=_("Instance"), choices=CourtInstance.choices)
     is_final = forms.BooleanField(label=_("The judgment is final"), required=False)
     aggravating_circumstances = forms.MultipleChoiceField(

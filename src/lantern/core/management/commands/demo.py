@@ -55,6 +55,7 @@ class Command(BaseCommand):
         call_command("demo_referrals", stdout=self.stdout)
         call_command("demo_assistance", stdout=self.stdout)
         call_command("demo_hotline", stdout=self.stdout)
+        call_command("demo_justice", stdout=self.stdout)
         axes_reset()
         self._print_accounts(accounts)
         if not settings.REQUIRE_2FA:
