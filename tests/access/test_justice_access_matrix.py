@@ -142,6 +142,20 @@ def test_the_whole_matrix(world: dict[str, object]) -> None:
         )
         if (wanted.status_code == 302) != record:
             mismatches.append((role, code, "wanted", wanted.status_code))
+        api_case = client.post(
+            "/api/v1/criminal-cases/",
+            {"number": f"A-{role}-{code}", "initiated_on": "2025-01-10", "articles": ["144-1"]},
+            content_type="application/json",
+        )
+        if (api_case.status_code == 201) != record:
+            mismatches.append((role, code, "api record", api_case.status_code))
+        api_reveal = client.post(
+            f"/api/v1/accused/{accused.reference}/identity/",
+            {"reason_code": "court_or_prosecution"},
+            content_type="application/json",
+        )
+        if ("Quliyev" in api_reveal.content.decode()) != reveal:
+            mismatches.append((role, code, "api reveal", api_reveal.status_code))
         reveal_response = client.post(
             f"/justice/accused/{accused.reference}/identity/",
             {"reason_code": "court_or_prosecution"},
@@ -151,7 +165,7 @@ def test_the_whole_matrix(world: dict[str, object]) -> None:
             mismatches.append((role, code, "reveal", reveal_response.status_code))
     assert mismatches == []
     # Bad input was refused whole, whoever sent it.
-    assert CriminalCase.objects.count() == 1 + sum(
+    assert CriminalCase.objects.count() == 1 + 2 * sum(
         may_record(role, code) for role, code in personas
     )
     assert WantedNotice.objects.count() == 1

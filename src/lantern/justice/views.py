@@ -32,6 +32,7 @@ from lantern.justice.models import (
     Judgment,
     WantedNotice,
 )
+from lantern.justice.selectors import accused_by_reference, criminal_case_numbered, linkable_case
 from lantern.justice.services import (
     AccusedInput,
     ConvictionInput,
@@ -55,7 +56,6 @@ from lantern.justice.services import (
     reveal_accused_identity,
 )
 from lantern.register.identity import Identity
-from lantern.register.models import Case
 from lantern.register.services import RegisterError
 
 LABEL_LISTS = (
@@ -249,25 +249,11 @@ def criminal_case_victim(request: HttpRequest, pk: int) -> HttpResponse:
     criminal_case = _criminal_case(pk)
 
     def link(data: dict[str, Any]) -> object:
-        case = _linkable_case(actor, data["case_reference"])
+        case = linkable_case(actor, data["case_reference"], field="case_reference")
         return link_victim(actor=actor, criminal_case=criminal_case, case=case, role=data["role"])
 
     _run(request, justice_forms.LinkVictimForm(request.POST), link, _("Victim linked."))
     return redirect("criminal-case", pk=pk)
-
-
-def _linkable_case(actor: User, reference: str) -> Case:
-    """A register case the user may link; any other reference reads as unknown, never as forbidden."""
-    case = Case.objects.filter(reference=reference.strip().upper()).first()
-    if case is None or not policy.can_link_victim(actor, case):
-        raise RegisterError(
-            {
-                "case_reference": [
-                    _("No case %(reference)s that you may link.") % {"reference": reference}
-                ]
-            }
-        )
-    return case
 
 
 @login_required
@@ -306,13 +292,7 @@ def criminal_case_link_accused(request: HttpRequest, pk: int) -> HttpResponse:
     criminal_case = _criminal_case(pk)
 
     def link(data: dict[str, Any]) -> object:
-        accused = AccusedPerson.objects.filter(
-            reference=data["accused_reference"].strip().upper()
-        ).first()
-        if accused is None:
-            raise RegisterError(
-                {"accused_reference": [_("No accused person with this reference.")]}
-            )
+        accused = accused_by_reference(data["accused_reference"], field="accused_reference")
         return link_accused(
             actor=actor, criminal_case=criminal_case, accused=accused, role=data["role"]
         )
@@ -616,20 +596,16 @@ def facts(request: HttpRequest) -> HttpResponse:
 
 
 def _fact_input(actor: User, data: dict[str, Any]) -> FactInput:
-    cases = [_linkable_case(actor, reference) for reference in data["victim_references"].split()]
-    criminal_case = None
-    number = data["criminal_case_number"].strip()
-    if number:
-        criminal_case = CriminalCase.objects.filter(number=number).first()
-        if criminal_case is None:
-            raise RegisterError(
-                {"criminal_case_number": [_("No criminal case %(number)s.") % {"number": number}]}
-            )
     return FactInput(
         fact_type=data["fact_type"],
         detected_on=data["detected_on"],
         through_ict=data["through_ict"],
         platforms=data["platforms"],
-        victim_cases=cases,
-        criminal_case=criminal_case,
+        victim_cases=[
+            linkable_case(actor, reference, field="victim_references")
+            for reference in data["victim_references"].split()
+        ],
+        criminal_case=criminal_case_numbered(
+            data["criminal_case_number"], field="criminal_case_number"
+        ),
     )
