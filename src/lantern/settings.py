@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lantern.assistance",
     "lantern.hotline",
     "lantern.justice",
+    "lantern.statistics",
 ]
 
 MIDDLEWARE = [
