@@ -20,12 +20,16 @@ commands:
                                    create a staff account (asks for the password)
   vault status|rotate|new-keys     the identity vault's keys; rotate re-seals with the current key
   deadlines check                  mark breached deadlines; send reminders and breach notices once
+  report list|greta --from Y --to Y [--format json|xlsx|docx] [--output PATH] [--public]
+                                   statistics from the register (docs/reports.md)
+  validate tables FILE.json --report greta [--format json]
+                                   list every contradiction in a table file; non-zero exit if any
   manage COMMAND ...               any Django management command (migrate, shell, ...)
 
 Run `lantern COMMAND --help` for the options of one command.
 """
 
-LANTERN_COMMANDS = {"serve", "demo", "pack", "users", "vault", "deadlines"}
+LANTERN_COMMANDS = {"serve", "demo", "pack", "users", "vault", "deadlines", "report", "validate"}
 
 
 def _demo_key_file() -> Path:

@@ -32,6 +32,9 @@ class Jurisdiction(models.Model):
     time_zone = models.CharField(max_length=64)
     reference_prefix = models.CharField(max_length=8)
     reveal_alert_per_hour = models.PositiveIntegerField(default=20)
+    # Public statistics show counts from 1 up to this as ``suppressed_text``.
+    disclosure_threshold = models.PositiveIntegerField(default=4)
+    suppressed_text = models.CharField(max_length=16, default="<5")
     # ISO 3166 alpha-2 code of the jurisdiction's own country: its citizens are not foreigners.
     country = models.CharField(max_length=2, default="")
     currency = models.CharField(max_length=3)

@@ -173,14 +173,42 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
         child=serializers.CharField(), required=False, default=list
     )
     identity = IdentitySerializer(required=False)
+    person = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Reference of a person already in the register, met again: the new case is theirs "
+            "and no identity is given."
+        ),
+    )
 
     def to_registration(self) -> Registration:
         data = dict(self.validated_data)
+        data.pop("person", None)
         identity_data = data.pop("identity", None)
         identity = IdentitySerializer.to_identity(
             IdentitySerializer(data=identity_data or {}).run_validation(identity_data or {})
         )
         return Registration(identity=identity, **data)
+
+
+def _returning_person(actor: User, data: dict[str, Any]) -> Person:
+    """A person the caller may know of; an identity given with them is refused, not ignored."""
+    if data.get("identity"):
+        raise serializers.ValidationError(
+            {"identity": [_("A returning person keeps their recorded identity; give no identity.")]}
+        )
+    person: Person | None = (
+        policy.visible_persons(actor, Person.objects.all())
+        .filter(reference=data["person"].strip().upper())
+        .first()
+    )
+    if person is None:
+        raise serializers.ValidationError(
+            {"person": [_("No person with this reference that you may know of.")]}
+        )
+    return person
 
 
 class CaseUpdateSerializer(serializers.Serializer[Any]):
@@ -434,8 +462,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise Http404
         given = CaseCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        registration = given.to_registration()
+        if given.validated_data["person"]:
+            registration.returning_person = _returning_person(actor, given.validated_data)
         try:
-            case = register_presumed_victim(actor=actor, data=given.to_registration())
+            case = register_presumed_victim(actor=actor, data=registration)
         except RegisterError as error:
             return _bad_request(error)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)

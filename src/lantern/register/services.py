@@ -92,6 +92,9 @@ class Registration:
     recruitment_channel: str = ""
     online_platform: str = ""
     control_means: list[str] = field(default_factory=list)
+    # A person already in the register, met again (re-trafficked, or a new episode): the new case
+    # is theirs, and their recorded identity and attributes stay as they are.
+    returning_person: Person | None = None
 
 
 class _Errors:
@@ -322,6 +325,8 @@ def register_presumed_victim(
     today = timezone.localdate(moment)
     check_registration(data, today=today)
     organisation = _organisation_of(actor)
+    if data.returning_person is not None:
+        return _register_case(actor, data, data.returning_person, organisation, moment)
     person = Person(
         reference=next_reference(moment),
         sex=data.sex,
@@ -336,6 +341,16 @@ def register_presumed_victim(
     person._history_user = actor  # type: ignore[attr-defined]
     person.save()
     store_identity(person, data.identity)
+    return _register_case(actor, data, person, organisation, moment)
+
+
+def _register_case(
+    actor: User,
+    data: Registration,
+    person: Person,
+    organisation: Organisation,
+    moment: datetime.datetime,
+) -> Case:
     case = Case(
         reference=next_reference(moment),
         person=person,
@@ -352,7 +367,8 @@ def register_presumed_victim(
         is_unaccompanied=data.is_unaccompanied,
         updated_at=moment,
     )
-    derive_flags(case, data.identity)
+    identity = data.identity if data.returning_person is None else open_identity(person)
+    derive_flags(case, identity)
     case._history_user = actor  # type: ignore[attr-defined]
     case.save()
     _replace_codes(case, data.exploitation_forms, data.exploitation_countries, data.control_means)

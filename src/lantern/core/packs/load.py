@@ -155,6 +155,8 @@ def _load_jurisdiction(pack: Pack, checksum: str, result: LoadResult) -> None:
         "immediately_hours": immediately.get("hours"),
         "pack_version": settings["version"],
         "reveal_alert_per_hour": settings.get("reveal_alert_per_hour", 20),
+        "disclosure_threshold": settings.get("disclosure_threshold", 4),
+        "suppressed_text": settings.get("suppressed_text", "<5"),
         "country": settings.get("country", settings["code"].upper()),
         "pack_checksum": checksum,
     }

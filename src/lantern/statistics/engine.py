@@ -1,0 +1,175 @@
+"""Tables from case-level records, aggregated in SQL, in the shape of ``docs/reports.md``.
+
+A table is declared, not programmed: its population (a queryset), the date that places a
+record in a year, the unit it counts (distinct persons, cases, judgments) and its breakdowns
+(each a column of the population or a path through a relation, exclusive or multi-valued).
+One ``GROUP BY`` query per breakdown fills every year at once; nothing loops over records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, Expression, F, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
+
+from lantern.core.codes import code_labels
+from lantern.core.models import AgeBand
+
+UNKNOWN = "unknown"
+Kind = Literal["exclusive", "multi"]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Columns for the values of one attribute. ``values`` fixes them (with labels); otherwise
+    the values found in the records are shown, labelled from ``code_list``."""
+
+    id: str
+    label: str
+    kind: Kind
+    value: Callable[[], Expression | F | str]
+    code_list: str = ""
+    values: Sequence[tuple[str, str]] | None = None
+    show_all_codes: bool = False
+    labels: Callable[[], dict[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One more column, not part of a breakdown: a count or sum over part of the population."""
+
+    id: str
+    label: str
+    aggregate: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    title: str
+    population_text: str
+    population: Callable[[], QuerySet[Any]]
+    period: str
+    unit: str
+    count: Callable[[], Any]
+    total_label: str = ""
+    breakdowns: Sequence[Breakdown] = ()
+    measures: Callable[[], Sequence[Measure]] = lambda: ()
+    notes: Sequence[str] = ()
+    amounts: bool = False
+
+
+def distinct(path: str) -> Callable[[], Count]:
+    return lambda: Count(path, distinct=True)
+
+
+def age_band_expression(scheme: str, age_path: str) -> Callable[[], Expression]:
+    """The pack's age band of ``age_path`` as a SQL CASE; no age gives ``unknown``."""
+
+    def expression() -> Expression:
+        bands = list(AgeBand.objects.filter(scheme__code=scheme).order_by("min_age"))
+        whens = []
+        for band in bands:
+            condition = Q(**{f"{age_path}__gte": band.min_age})
+            if band.max_age is not None:
+                condition &= Q(**{f"{age_path}__lt": band.max_age})
+            whens.append(When(condition, then=Value(band.code)))
+        return CaseWhen(*whens, default=Value(UNKNOWN))
+
+    return expression
+
+
+def age_band_values(scheme: str) -> list[tuple[str, str]]:
+    return [
+        (band.code, band.label)
+        for band in AgeBand.objects.filter(scheme__code=scheme).order_by("min_age")
+    ]
+
+
+def _cell(value: Any, amounts: bool) -> Any:
+    if value is None:
+        return "0.00" if amounts else 0
+    if isinstance(value, Decimal) or amounts:
+        return f"{Decimal(value):.2f}"
+    return int(value)
+
+
+def build_table(spec: TableSpec, years: Sequence[int]) -> dict[str, Any]:
+    """Every cell of ``spec`` for ``years``, in the documented shape."""
+    rows = [str(year) for year in years]
+    base = (
+        spec.population()
+        .annotate(row=ExtractYear(spec.period))
+        .filter(row__gte=min(years), row__lte=max(years))
+    )
+    cells: dict[str, dict[str, Any]] = {row: {"total": _cell(None, spec.amounts)} for row in rows}
+    columns: list[dict[str, Any]] = [{"id": "total", "label": spec.total_label or _("Total")}]
+    for found in base.values("row").annotate(n=spec.count()).order_by():
+        cells[str(found["row"])]["total"] = _cell(found["n"], spec.amounts)
+    groups = []
+    for breakdown in spec.breakdowns:
+        groups.append(
+            {"id": breakdown.id, "label": breakdown.label, "kind": breakdown.kind, "total": "total"}
+        )
+        columns += _breakdown_columns(base, spec, breakdown, cells)
+    for measure in spec.measures():
+        columns.append({"id": measure.id, "label": measure.label})
+        for row in rows:
+            cells[row][measure.id] = _cell(None, spec.amounts)
+        for found in base.values("row").annotate(n=measure.aggregate()).order_by():
+            cells[str(found["row"])][measure.id] = _cell(found["n"], spec.amounts)
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "population": spec.population_text,
+        "unit": spec.unit,
+        "row_label": _("Year"),
+        "rows": rows,
+        "columns": columns,
+        "groups": groups,
+        "cells": cells,
+        "notes": list(spec.notes),
+    }
+
+
+def _breakdown_columns(
+    base: QuerySet[Any], spec: TableSpec, breakdown: Breakdown, cells: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    value = breakdown.value()
+    expression = F(value) if isinstance(value, str) else value
+    found = (
+        base.annotate(value=expression).values("row", "value").annotate(n=spec.count()).order_by()
+    )
+    counts: dict[tuple[str, str], Any] = {}
+    for item in found:
+        code = item["value"] if item["value"] not in (None, "") else UNKNOWN
+        key = (str(item["row"]), str(code))
+        counts[key] = counts.get(key, 0) + (item["n"] or 0)
+    labels = code_labels(breakdown.code_list) if breakdown.code_list else {}
+    if breakdown.labels is not None:
+        labels = breakdown.labels()
+    if breakdown.values is not None:
+        ordered = list(breakdown.values)
+    else:
+        present = sorted({code for _row, code in counts if code != UNKNOWN})
+        if breakdown.show_all_codes:
+            present = sorted(set(present) | {code for code in labels if code != UNKNOWN})
+        ordered = sorted(
+            ((code, labels.get(code, code)) for code in present),
+            key=lambda pair: str(pair[1]).casefold(),
+        )
+    ordered = [(code, label) for code, label in ordered if code != UNKNOWN]
+    ordered.append((UNKNOWN, _("Not recorded")))
+    columns = []
+    for code, label in ordered:
+        column_id = f"{breakdown.id}.{code}"
+        columns.append({"id": column_id, "label": str(label), "group": breakdown.id})
+        for row, row_cells in cells.items():
+            row_cells[column_id] = _cell(counts.get((row, code)), spec.amounts)
+    return columns

@@ -1,0 +1,177 @@
+"""The rules every table must obey, checked on any report in the shape of ``docs/reports.md``.
+
+Lantern's own reports obey them by construction; the check is for tables typed by hand and a
+guard against a definition that drifts. Each violation names the table, the row and the cells.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def _number(value: Any) -> Decimal | None:
+    """A cell's value as a number; None for empty, suppressed or non-numeric cells."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _show(value: Decimal) -> str:
+    return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
+def _violation(rule: str, table: str, row: str, cells: list[str], message: str) -> dict[str, Any]:
+    return {"rule": rule, "table": table, "row": row, "cells": cells, "message": message}
+
+
+def _check_table(table: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    table_id = str(table.get("id", "?"))
+    columns = table.get("columns", [])
+    cells: dict[str, dict[str, Any]] = table.get("cells", {})
+    for row in table.get("rows", []):
+        row_cells = cells.get(str(row), {})
+        for column in columns:
+            value = _number(row_cells.get(column["id"]))
+            if value is not None and value < 0:
+                found.append(
+                    _violation(
+                        "negative",
+                        table_id,
+                        str(row),
+                        [column["id"]],
+                        _("%(column)s is negative (%(value)s)")
+                        % {"column": column.get("label", column["id"]), "value": _show(value)},
+                    )
+                )
+        for group in table.get("groups", []):
+            found += _check_group(table_id, str(row), row_cells, group, columns)
+    return found
+
+
+def _check_group(
+    table_id: str,
+    row: str,
+    row_cells: dict[str, Any],
+    group: dict[str, Any],
+    columns: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    members = [column["id"] for column in columns if column.get("group") == group["id"]]
+    total_id = group.get("total", "total")
+    total = _number(row_cells.get(total_id))
+    values = [_number(row_cells.get(member)) for member in members]
+    if total is None or any(value is None for value in values) or not members:
+        return []  # a suppressed or missing cell: the equation cannot be checked
+    summed = sum((value for value in values if value is not None), Decimal(0))
+    label = group.get("label", group["id"])
+    if group.get("kind") == "exclusive" and summed != total:
+        return [
+            _violation(
+                "exclusive_sum",
+                table_id,
+                row,
+                [total_id, *members],
+                _("%(group)s: %(sum)s ≠ total %(total)s")
+                % {"group": label, "sum": _show(summed), "total": _show(total)},
+            )
+        ]
+    if group.get("kind") == "multi" and summed < total:
+        return [
+            _violation(
+                "multi_sum",
+                table_id,
+                row,
+                [total_id, *members],
+                _("%(group)s: %(sum)s is less than the total %(total)s")
+                % {"group": label, "sum": _show(summed), "total": _show(total)},
+            )
+        ]
+    return []
+
+
+def _column_map(
+    relation: dict[str, Any], table: dict[str, Any], parent: dict[str, Any]
+) -> dict[str, str]:
+    if relation.get("columns") == "shared":
+        parent_ids = {column["id"] for column in parent.get("columns", [])}
+        return {
+            column["id"]: column["id"]
+            for column in table.get("columns", [])
+            if column["id"] in parent_ids
+        }
+    return dict(relation.get("columns", {}))
+
+
+def _check_relation(
+    relation: dict[str, Any], tables: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    table, parent = tables.get(relation.get("table", "")), tables.get(relation.get("of", ""))
+    if table is None or parent is None:
+        return []
+    found = []
+    kind = relation.get("kind")
+    for row in table.get("rows", []):
+        child_cells = table.get("cells", {}).get(str(row), {})
+        parent_cells = parent.get("cells", {}).get(str(row))
+        if parent_cells is None:
+            continue
+        for child_id, parent_id in _column_map(relation, table, parent).items():
+            child, bound = _number(child_cells.get(child_id)), _number(parent_cells.get(parent_id))
+            if child is None or bound is None:
+                continue
+            where = {
+                "table": table["id"],
+                "child": child_id,
+                "parent": parent["id"],
+                "parent_column": parent_id,
+                "value": _show(child),
+                "bound": _show(bound),
+            }
+            if kind == "subset" and child > bound:
+                found.append(
+                    _violation(
+                        "subset",
+                        table["id"],
+                        str(row),
+                        [child_id],
+                        _(
+                            "%(table)s %(child)s = %(value)s exceeds %(parent)s %(parent_column)s = %(bound)s"
+                        )
+                        % where,
+                    )
+                )
+            if kind == "equal" and child != bound:
+                found.append(
+                    _violation(
+                        "equal",
+                        table["id"],
+                        str(row),
+                        [child_id],
+                        _(
+                            "%(table)s %(child)s = %(value)s differs from %(parent)s %(parent_column)s = %(bound)s"
+                        )
+                        % where,
+                    )
+                )
+    return found
+
+
+def validate(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every rule the report breaks; an empty list when its tables agree."""
+    tables = {str(table.get("id")): table for table in report.get("tables", [])}
+    found: list[dict[str, Any]] = []
+    for table in tables.values():
+        found += _check_table(table)
+    for relation in report.get("relations", []):
+        found += _check_relation(relation, tables)
+    return found
