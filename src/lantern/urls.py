@@ -91,6 +91,7 @@ urlpatterns = [
     path("", include("lantern.assistance.urls")),
     path("", include("lantern.hotline.urls")),
     path("", include("lantern.justice.urls")),
+    path("", include("lantern.statistics.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

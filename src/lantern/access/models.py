@@ -47,6 +47,7 @@ class AccessAction(models.TextChoices):
     EXPORT_CASES = "export_cases", _("Cases exported")
     EDIT_IDENTITY = "edit_identity", _("Identity changed")
     DELETE_CASE = "delete_case", _("Case deleted")
+    STATISTICS = "statistics", _("Exact statistics produced")
 
 
 class AppendOnlyQuerySet(models.QuerySet["AccessLogEntry"]):

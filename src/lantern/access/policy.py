@@ -410,3 +410,11 @@ def can_reveal_accused_identity(user: AnyUser, *, second_factor_verified: bool) 
     if requires_two_factor(active) and not second_factor_verified:
         return False
     return _is_specialised_police(active)
+
+
+# --- Statistics -----------------------------------------------------------------------------------
+
+
+def can_produce_statistics(user: AnyUser) -> bool:
+    """Reports from the register (aggregates only): statisticians and the coordinator's secretariat."""
+    return can_see_aggregate_totals(user)

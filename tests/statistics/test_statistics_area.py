@@ -1,0 +1,107 @@
+"""The statistics area: statisticians and the coordinator only, exact figures logged, no records."""
+
+from __future__ import annotations
+
+import io
+from itertools import product
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from lantern.access import policy
+from lantern.access.models import AccessAction, AccessLogEntry
+from lantern.core.models import Organisation, Role, User
+from lantern.register.services import register_presumed_victim
+from tests.factories import UserFactory
+from tests.register.conftest import registration
+
+pytestmark = pytest.mark.django_db
+
+ORGANISATIONS = (
+    "state-statistics-committee",
+    "national-coordinator",
+    "mia-ctht",
+    "ngo-clean-world",
+)
+READERS = {Role.STATISTICIAN, Role.COORDINATOR}
+PERIOD = "first_year=2024&last_year=2025"
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_every_role_in_every_organisation(az_pack: Path) -> None:
+    mismatches = []
+    for role, code in product(Role, ORGANISATIONS):
+        user = UserFactory(
+            username=f"{role}@{code}",
+            organisation=Organisation.objects.get(code=code),
+            roles=[role],
+        )
+        allowed = role in READERS
+        if policy.can_produce_statistics(user) != allowed:
+            mismatches.append((role, code, "policy"))
+        client = _client(user)
+        for url in (
+            "/statistics/",
+            f"/statistics/greta/?{PERIOD}",
+            f"/statistics/greta/download/?{PERIOD}&output_format=json",
+        ):
+            status = client.get(url).status_code
+            if (status == 200) != allowed or status not in (200, 404):
+                mismatches.append((role, code, url, status))
+    assert mismatches == []
+
+
+def test_a_statistician_reads_tables_downloads_them_and_exact_figures_are_logged(
+    az_pack: Path, ngo_worker: User
+) -> None:
+    register_presumed_victim(actor=ngo_worker, data=registration())
+    statistician = UserFactory(
+        username="samir",
+        organisation=Organisation.objects.get(code="state-statistics-committee"),
+        roles=[Role.STATISTICIAN],
+    )
+    client = _client(statistician)
+    page = client.get(f"/statistics/greta/?{PERIOD}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Table 10. Persons convicted and judgments" in text
+    assert "Every breakdown adds up to its total" in text
+    assert "Məmmədova" not in text
+    download = client.get(f"/statistics/greta/download/?{PERIOD}&output_format=xlsx")
+    assert download["Content-Disposition"] == 'attachment; filename="greta-2024-2025.xlsx"'
+    workbook = load_workbook(io.BytesIO(download.content))
+    assert len(workbook.worksheets) >= 12
+    logged = AccessLogEntry.objects.filter(action=AccessAction.STATISTICS, user=statistician)
+    assert sorted(logged.values_list("detail", flat=True)) == [
+        "greta 2024-2025 page",
+        "greta 2024-2025 xlsx",
+    ]
+    public = client.get(f"/statistics/greta/download/?{PERIOD}&output_format=json&public=on")
+    assert public.json()["public"] is True
+    assert logged.count() == 2  # publishable output is not an exact-figure disclosure
+
+
+def test_a_bad_period_is_refused_with_the_reason(az_pack: Path) -> None:
+    coordinator = UserFactory(
+        username="aysel",
+        organisation=Organisation.objects.get(code="national-coordinator"),
+        roles=[Role.COORDINATOR],
+    )
+    client = _client(coordinator)
+    backwards = client.get("/statistics/greta/?first_year=2025&last_year=2020")
+    assert backwards.status_code == 400
+    assert "The first year comes after the last year." in backwards.content.decode()
+    future = client.get(
+        "/statistics/greta/download/?first_year=2025&last_year=2999&output_format=json"
+    )
+    assert future.status_code == 400
+    assert "The year has not begun yet." in future.content.decode()
+    assert client.get(f"/statistics/unknown/?{PERIOD}").status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessAction.STATISTICS).exists()
