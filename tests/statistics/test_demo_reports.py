@@ -144,7 +144,7 @@ def test_public_output_hides_small_counts_and_nothing_can_be_worked_back(
     assert any("<5" in note for note in public["notes"])
     exact = _numbers(greta)
     for key, value in _numbers(public).items():
-        if value != "<5":
+        if value not in ("<5", "x"):
             assert value == exact[key]
 
 

@@ -22,6 +22,9 @@ from typing import Any, TypeGuard
 
 DEFAULT_THRESHOLD = 4
 DEFAULT_TEXT = "<5"
+# A cell hidden only so that another cannot be worked out may hold any count: writing "<5"
+# there would publish a falsehood, so it gets the statisticians' mark for "confidential".
+SECONDARY_TEXT = "x"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ def make_public(
     - primary suppression: each integer count from 1 to ``threshold`` becomes ``text``;
     - secondary suppression: in each row, each exclusive group with its total column
       is an equation ``total = sum(members)``. Where exactly one of its cells is
-      hidden, the smallest non-zero shown member is hidden too, or the total if no
+      hidden, the smallest non-zero shown member is hidden too (as ``SECONDARY_TEXT``,
+      since it may be any size), or the total if no
       member qualifies. A hidden total counts in every equation it belongs to, so
       this repeats over all groups of the row until nothing changes.
 
@@ -79,8 +83,7 @@ def method_note(*, threshold: int = DEFAULT_THRESHOLD, text: str = DEFAULT_TEXT)
     return (
         f"{counts} shown as {text}; where a hidden count could be worked out from a total "
         "and the other cells of the same breakdown, one more cell of that breakdown is "
-        f"hidden too and also shown as {text}, so such a cell may hold a larger count. "
-        "Zeros are shown."
+        f"hidden too and shown as {SECONDARY_TEXT} (it may hold any count). Zeros are shown."
     )
 
 
@@ -119,7 +122,7 @@ def _suppress_table(table: dict[str, Any], *, threshold: int, text: str) -> None
                     continue
                 partner = _partner(equation, cells, text)
                 if partner is not None:
-                    cells[partner] = text
+                    cells[partner] = SECONDARY_TEXT
                     changed = True
 
 
@@ -177,4 +180,4 @@ def _is_count(value: Any) -> TypeGuard[int]:
 
 
 def _is_hidden(value: Any, text: str) -> bool:
-    return isinstance(value, str) and value == text
+    return isinstance(value, str) and value in (text, SECONDARY_TEXT)
