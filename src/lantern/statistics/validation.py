@@ -6,6 +6,7 @@ guard against a definition that drifts. Each violation names the table, the row 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -166,12 +167,77 @@ def _check_relation(
     return found
 
 
+# A printed change: "(+2)", "(-3)", "(+50.00)"; "(no change)" is any bracketed text without digits,
+# in whatever language the report was written.
+_CHANGE_TEXT = re.compile(r"\(\s*([+\-\u2212])\s*([0-9]+(?:\.[0-9]+)?)\s*\)")
+_NO_CHANGE_TEXT = re.compile(r"\([^0-9()]+\)")
+
+
+def _printed_change(text: Any) -> Decimal | None:
+    """The change a text prints; None when it prints none."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if _NO_CHANGE_TEXT.fullmatch(text):
+        return Decimal(0)
+    match = _CHANGE_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    number = Decimal(match.group(2))
+    return number if match.group(1) == "+" else -number
+
+
+def _check_figures(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """year_on_year: each headline figure's change is its value less the year before's, and
+    the change text prints that change. A figure with a hidden or missing number is skipped."""
+    found: list[dict[str, Any]] = []
+    for section in report.get("sections", []) or []:
+        section_id = str(section.get("id", "?"))
+        for figure in section.get("figures", []) or []:
+            value, previous = _number(figure.get("value")), _number(figure.get("previous"))
+            change = _number(figure.get("change"))
+            if value is None or previous is None or change is None:
+                continue
+            figure_id = str(figure.get("id", "?"))
+            label = figure.get("label", figure_id)
+            if change != value - previous:
+                found.append(
+                    _violation(
+                        "year_on_year",
+                        section_id,
+                        figure_id,
+                        ["value", "previous", "change"],
+                        _("%(label)s: %(value)s less %(previous)s is not %(change)s")
+                        % {
+                            "label": label,
+                            "value": _show(value),
+                            "previous": _show(previous),
+                            "change": _show(change),
+                        },
+                    )
+                )
+            text = figure.get("change_text")
+            if "change_text" in figure and _printed_change(text) != change:
+                found.append(
+                    _violation(
+                        "year_on_year",
+                        section_id,
+                        figure_id,
+                        ["change", "change_text"],
+                        _("%(label)s: the text %(text)s does not print the change %(change)s")
+                        % {"label": label, "text": repr(text), "change": _show(change)},
+                    )
+                )
+    return found
+
+
 def validate(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every rule the report breaks; an empty list when its tables agree."""
+    """Every rule the report breaks; an empty list when its tables and figures agree."""
     tables = {str(table.get("id")): table for table in report.get("tables", [])}
     found: list[dict[str, Any]] = []
     for table in tables.values():
         found += _check_table(table)
     for relation in report.get("relations", []):
         found += _check_relation(relation, tables)
+    found += _check_figures(report)
     return found
