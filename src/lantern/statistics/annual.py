@@ -1190,6 +1190,13 @@ def publish_figures(report: dict[str, Any]) -> dict[str, Any]:
             if _hidden(leader[key]):
                 figure[key] = SECONDARY_TEXT
         figure.update(_comparison(figure["value"], figure["previous"]))
+    note = _(
+        "A headline figure hidden in its table is hidden in the text too, without its change; "
+        "an amount paid to a number of persons that is hidden is shown as %(mark)s."
+    ) % {"mark": SECONDARY_TEXT}
+    notes = public.setdefault("notes", [])
+    if note not in notes:
+        notes.append(note)
     return public
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -11,6 +11,13 @@ from typing import Any, BinaryIO
 from django.utils.translation import gettext_lazy as _
 
 from lantern.core.models import Jurisdiction
+from lantern.statistics.annual import (
+    build_annual,
+    build_annual_period,
+    figure_tables,
+    publish_figures,
+)
+from lantern.statistics.annual_docx import write_annual_docx
 from lantern.statistics.disclosure import make_public
 from lantern.statistics.greta import build_greta
 from lantern.statistics.writers import write_docx, write_xlsx
@@ -23,11 +30,23 @@ class ReportKind:
     code: str
     title: Any
     build: Callable[[int, int], dict[str, Any]]
+    # A report of one calendar year: `lantern report` asks for --year; given a longer period,
+    # build() makes the report of its last year and says so in the notes.
+    one_year: bool = False
+    # The build with the secretariat's text blocks (`lantern report annual --narrative PATH`).
+    build_narrated: Callable[[int, Mapping[str, Any]], dict[str, Any]] | None = None
 
 
 REPORTS = {
     "greta": ReportKind(
         "greta", _("GRETA questionnaire, Part III: statistics (Tables 1-10)"), build_greta
+    ),
+    "annual": ReportKind(
+        "annual",
+        _("Annual report on combating trafficking in human beings (Law Art. 7.5)"),
+        build_annual_period,
+        one_year=True,
+        build_narrated=lambda year, narrative: build_annual(year, narrative),
     ),
 }
 
@@ -37,10 +56,16 @@ def publishable(report: dict[str, Any]) -> dict[str, Any]:
     jurisdiction = Jurisdiction.objects.first()
     threshold = jurisdiction.disclosure_threshold if jurisdiction else 4
     text = jurisdiction.suppressed_text if jurisdiction else "<5"
-    return make_public(report, threshold=threshold, text=text)
+    public = make_public(report, threshold=threshold, text=text)
+    if public.get("report") == "annual":
+        # The headline figures are cells of the tables: read them again, hidden where hidden.
+        public = publish_figures(public)
+    return public
 
 
 def write_report(report: dict[str, Any], output_format: str, target: BinaryIO | Path) -> None:
+    """Write the report; the annual report's DOCX has its charts, its XLSX its figures."""
+    annual = report.get("report") == "annual"
     if output_format == "json":
         data = json.dumps(report, ensure_ascii=False, indent=2, default=str).encode()
         if isinstance(target, Path):
@@ -48,7 +73,14 @@ def write_report(report: dict[str, Any], output_format: str, target: BinaryIO | 
         else:
             target.write(data)
     elif output_format == "xlsx":
+        if annual:
+            report = {**report, "tables": [*figure_tables(report), *report.get("tables", [])]}
         write_xlsx(report, target)
+    elif output_format == "docx" and annual:
+        # matplotlib is imported only when a chart is drawn, not by every process that lists reports.
+        from lantern.statistics.charts import annual_charts
+
+        write_annual_docx(report, annual_charts(report), target)
     elif output_format == "docx":
         write_docx(report, target)
     else:

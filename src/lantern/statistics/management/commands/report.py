@@ -7,20 +7,30 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.statistics.annual import NarrativeError, read_narrative
 from lantern.statistics.reports import FORMATS, REPORTS, publishable, write_report
 
 
 class Command(BaseCommand):
-    help = "List Lantern's reports, or produce one: `report greta --from 2019 --to 2025 --format json`."
+    help = (
+        "List Lantern's reports, or produce one: `report greta --from 2019 --to 2025 --format "
+        "json`, `report annual --year 2023 --format docx --output annual.docx`."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("report", choices=["list", *REPORTS])
         parser.add_argument("--from", dest="first_year", type=int)
         parser.add_argument("--to", dest="last_year", type=int)
+        parser.add_argument("--year", type=int, help="one year: the same as --from YEAR --to YEAR")
         parser.add_argument("--format", dest="output_format", choices=FORMATS, default="json")
         parser.add_argument("--output", help="file to write; standard output when omitted (JSON)")
         parser.add_argument(
             "--public", action="store_true", help="hide small counts (the pack's threshold)"
+        )
+        parser.add_argument(
+            "--narrative",
+            help="annual report: a JSON or YAML file of the secretariat's text blocks "
+            "(docs/reports.md)",
         )
 
     def handle(
@@ -29,28 +39,50 @@ class Command(BaseCommand):
         report: str,
         first_year: int | None,
         last_year: int | None,
+        year: int | None,
         output_format: str,
         output: str | None,
         public: bool,
+        narrative: str | None,
         **options: Any,
     ) -> None:
         if report == "list":
             for kind in REPORTS.values():
                 self.stdout.write(f"{kind.code}\t{kind.title}")
             return
+        kind = REPORTS[report]
+        if year is not None:
+            if first_year is not None or last_year is not None:
+                raise CommandError("give either --year or --from and --to, not both")
+            first_year = last_year = year
         if first_year is None or last_year is None:
+            if kind.one_year:
+                raise CommandError("give the year: --year YEAR")
             raise CommandError("give the period: --from YEAR --to YEAR")
         if first_year > last_year:
             raise CommandError(f"--from {first_year} comes after --to {last_year}")
+        if kind.one_year and first_year != last_year:
+            raise CommandError(f"the {report} report covers one year: give --year YEAR")
         if output is None and output_format != "json":
             raise CommandError(f"a {output_format.upper()} file needs --output PATH")
-        built = REPORTS[report].build(first_year, last_year)
+        if narrative is not None and kind.build_narrated is None:
+            raise CommandError(f"the {report} report has no narrative; leave out --narrative")
+        if narrative is not None and kind.build_narrated is not None:
+            try:
+                blocks = read_narrative(Path(narrative))
+            except NarrativeError as error:
+                raise CommandError(str(error)) from None
+            built = kind.build_narrated(last_year, blocks)
+        else:
+            built = kind.build(first_year, last_year)
         if public:
             built = publishable(built)
         target = Path(output) if output else sys.stdout.buffer
         write_report(built, output_format, target)
         if output:
             violations = len(built.get("violations", []))
-            self.stdout.write(
-                f"Wrote {output} ({len(built['tables'])} tables, {violations} violations)."
-            )
+            figures = sum(len(section["figures"]) for section in built.get("sections", []))
+            counted = f"{len(built['tables'])} tables, "
+            if figures:
+                counted += f"{figures} figures, "
+            self.stdout.write(f"Wrote {output} ({counted}{violations} violations).")
