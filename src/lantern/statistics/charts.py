@@ -131,8 +131,13 @@ def pie(title: str, values: _Values, *, empty: str) -> bytes:
         _nothing(axes, empty)
         return _png(figure)
     total = sum(count or 0 for _label, count, _text in drawn)
+    hidden = [f"{label} – {text}" for label, count, text in values if count is None]
+    # With a slice hidden the whole is unknown, so no share is printed.
     labels = [
-        f"{label} – {text} ({round(100 * (count or 0) / total)}%)" for label, count, text in drawn
+        f"{label} – {text}"
+        if hidden
+        else f"{label} – {text} ({round(100 * (count or 0) / total)}%)"
+        for label, count, text in drawn
     ]
     wedges, _texts = axes.pie(
         [count or 0 for _label, count, _text in drawn],
@@ -141,7 +146,6 @@ def pie(title: str, values: _Values, *, empty: str) -> bytes:
         counterclock=False,
         wedgeprops={"linewidth": 1, "edgecolor": "white"},
     )
-    hidden = [f"{label} – {text}" for label, count, text in values if count is None]
     axes.legend(
         wedges,
         labels,
