@@ -21,8 +21,9 @@ commands:
   vault status|rotate|new-keys     the identity vault's keys; rotate re-seals with the current key
   deadlines check                  mark breached deadlines; send reminders and breach notices once
   report list|greta --from Y --to Y [--format json|xlsx|docx] [--output PATH] [--public]
+  report annual --year Y [--narrative PATH] [--format json|xlsx|docx] [--output PATH] [--public]
                                    statistics from the register (docs/reports.md)
-  validate tables FILE.json --report greta [--format json]
+  validate tables FILE.json --report greta|annual [--format json]
                                    list every contradiction in a table file; non-zero exit if any
   manage COMMAND ...               any Django management command (migrate, shell, ...)
 

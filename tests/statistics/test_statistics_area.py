@@ -51,6 +51,8 @@ def test_every_role_in_every_organisation(az_pack: Path) -> None:
             "/statistics/",
             f"/statistics/greta/?{PERIOD}",
             f"/statistics/greta/download/?{PERIOD}&output_format=json",
+            "/statistics/annual/?year=2025",
+            "/statistics/annual/download/?year=2025&output_format=json",
         ):
             status = client.get(url).status_code
             if (status == 200) != allowed or status not in (200, 404):
@@ -105,3 +107,27 @@ def test_a_bad_period_is_refused_with_the_reason(az_pack: Path) -> None:
     assert "The year has not begun yet." in future.content.decode()
     assert client.get(f"/statistics/unknown/?{PERIOD}").status_code == 404
     assert not AccessLogEntry.objects.filter(action=AccessAction.STATISTICS).exists()
+
+
+def test_the_annual_report_is_asked_for_one_year_and_shows_its_figures(
+    az_pack: Path, ngo_worker: User
+) -> None:
+    register_presumed_victim(actor=ngo_worker, data=registration())
+    coordinator = UserFactory(
+        username="aysel",
+        organisation=Organisation.objects.get(code="national-coordinator"),
+        roles=[Role.COORDINATOR],
+    )
+    client = _client(coordinator)
+    home = client.get("/statistics/").content.decode()
+    assert 'name="year"' in home and 'name="first_year"' in home
+    page = client.get("/statistics/annual/?year=2025")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "(no change)" in text
+    assert "Məmmədova" not in text
+    download = client.get("/statistics/annual/download/?year=2025&output_format=docx&public=on")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="annual-2025-public.docx"'
+    future = client.get("/statistics/annual/?year=2999")
+    assert future.status_code == 400 and "The year has not begun yet." in future.content.decode()

@@ -34,3 +34,27 @@ class PeriodForm(forms.Form):
 
 class DownloadForm(PeriodForm):
     output_format = forms.ChoiceField(choices=[(name, name.upper()) for name in FORMATS])
+
+
+class YearForm(forms.Form):
+    """A report of one calendar year (the annual report)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
+    public = forms.BooleanField(label=_("For publication (small counts hidden)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        year = data.get("year")
+        if year is not None and year > timezone.localdate().year:
+            self.add_error("year", _("The year has not begun yet."))
+        if year is not None:
+            data["first_year"] = data["last_year"] = year
+        return data
+
+
+class YearDownloadForm(YearForm):
+    output_format = forms.ChoiceField(choices=[(name, name.upper()) for name in FORMATS])

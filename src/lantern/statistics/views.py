@@ -14,7 +14,7 @@ from lantern.access import policy
 from lantern.access.models import AccessAction
 from lantern.access.services import client_address, record_access
 from lantern.core.models import User
-from lantern.statistics.forms import DownloadForm, PeriodForm
+from lantern.statistics.forms import DownloadForm, PeriodForm, YearDownloadForm, YearForm
 from lantern.statistics.reports import REPORTS, publishable, write_report
 
 CONTENT_TYPES = {
@@ -54,7 +54,11 @@ def statistics_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statistics/home.html",
-        {"reports": REPORTS.values(), "form": PeriodForm()},
+        {
+            "reports": [
+                (kind, YearForm() if kind.one_year else PeriodForm()) for kind in REPORTS.values()
+            ]
+        },
     )
 
 
@@ -63,7 +67,8 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     actor = _statistician(request)
     if code not in REPORTS:
         raise Http404
-    form = PeriodForm(request.GET or None)
+    kind = REPORTS[code]
+    form = (YearForm if kind.one_year else PeriodForm)(request.GET or None)
     report = None
     if form.is_valid():
         report = _build(request, actor, code, form.cleaned_data, "page")
@@ -80,7 +85,7 @@ def report_download(request: HttpRequest, code: str) -> HttpResponse:
     actor = _statistician(request)
     if code not in REPORTS:
         raise Http404
-    form = DownloadForm(request.GET)
+    form = (YearDownloadForm if REPORTS[code].one_year else DownloadForm)(request.GET)
     if not form.is_valid():
         return HttpResponse(
             "; ".join(str(error) for errors in form.errors.values() for error in errors),
@@ -91,7 +96,8 @@ def report_download(request: HttpRequest, code: str) -> HttpResponse:
     report = _build(request, actor, code, form.cleaned_data, output_format)
     buffer = io.BytesIO()
     write_report(report, output_format, buffer)
-    name = f"{code}-{form.cleaned_data['first_year']}-{form.cleaned_data['last_year']}"
+    first, last = form.cleaned_data["first_year"], form.cleaned_data["last_year"]
+    name = f"{code}-{first}" if first == last else f"{code}-{first}-{last}"
     if form.cleaned_data["public"]:
         name += "-public"
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[output_format])

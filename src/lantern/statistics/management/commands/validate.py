@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lantern.statistics.greta import relations
+from lantern.statistics import annual, greta
 from lantern.statistics.validation import validate
+
+RELATIONS = {"greta": greta.relations, "annual": annual.relations}
 
 
 class Command(BaseCommand):
@@ -20,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("what", choices=["tables"])
         parser.add_argument("file")
-        parser.add_argument("--report", choices=["greta"], default="greta")
+        parser.add_argument("--report", choices=sorted(RELATIONS), default="greta")
         parser.add_argument(
             "--format", dest="output_format", choices=["text", "json"], default="text"
         )
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         if not isinstance(given, dict) or not isinstance(given.get("tables"), list):
             raise CommandError(f"{file}: expected an object with a 'tables' list (docs/reports.md)")
         # The rules between tables are the report's own; a hand-made file may leave them out.
-        given.setdefault("relations", relations() if report == "greta" else [])
+        given.setdefault("relations", RELATIONS[report]())
         violations = validate(given)
         if output_format == "json":
             self.stdout.write(json.dumps(violations, ensure_ascii=False, indent=2))
