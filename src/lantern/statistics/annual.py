@@ -27,6 +27,7 @@ from django.db.models.functions import ExtractYear
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lantern.assistance.models import LegalAid, Payment, ServiceDelivered, ShelterStay
 from lantern.core.models import BenefitType, Jurisdiction, Organisation
@@ -1242,7 +1243,7 @@ def figure_tables(report: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "columns": [
                     {"id": "value", "label": str(year)},
                     {"id": "previous", "label": str(previous)},
-                    {"id": "change", "label": _("Change")},
+                    {"id": "change", "label": pgettext("compared with the year before", "Change")},
                 ],
                 "groups": [],
                 "cells": cells,
