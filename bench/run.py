@@ -1,8 +1,11 @@
 """`make bench`: run every benchmark in its own process, on SQLite and, when it answers, PostgreSQL.
 
 Figures go to bench/results/latest.json and are printed. Each benchmark gets a fresh
-database: a SQLite file in a temporary folder, or the PostgreSQL database
-`lantern_bench`, created and dropped here.
+database: a SQLite file in a temporary folder, or a PostgreSQL database of its own
+(`lantern_bench_register` for register_bench.py), created and dropped here.
+
+`python bench/run.py statistics_bench` runs only the benchmarks named and replaces only
+their figures in latest.json.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ POSTGRES_URL = os.environ.get(
     "LANTERN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 BENCH_DATABASE = "lantern_bench"
-BENCHMARKS = ("pack_bench.py", "register_bench.py")
+BENCHMARKS = ("pack_bench.py", "register_bench.py", "statistics_bench.py")
 
 
 def run(script: str, database_url: str) -> dict[str, Any]:
@@ -58,19 +61,30 @@ def on_postgres(script: str) -> dict[str, Any] | None:
     admin = postgres_admin()
     if admin is None:
         return None
+    database = f"{BENCH_DATABASE}_{script.removesuffix('.py').removesuffix('_bench')}"
     with admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        admin.execute(f"DROP DATABASE IF EXISTS {database}")
+        admin.execute(f"CREATE DATABASE {database}")
         try:
-            url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
+            url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}"
             return run(script, url)
         finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+            admin.execute(f"DROP DATABASE IF EXISTS {database}")
 
 
-def main() -> int:
-    results: dict[str, Any] = {"python": platform.python_version(), "cpus": os.cpu_count()}
-    for script in BENCHMARKS:
+def main(names: list[str]) -> int:
+    wanted = [name.removesuffix(".py") for name in names]
+    unknown = sorted(set(wanted) - {script.removesuffix(".py") for script in BENCHMARKS})
+    if unknown:
+        raise SystemExit(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    scripts = [
+        script for script in BENCHMARKS if not wanted or script.removesuffix(".py") in wanted
+    ]
+    results: dict[str, Any] = {}
+    if wanted and RESULTS.exists():
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results.update({"python": platform.python_version(), "cpus": os.cpu_count()})
+    for script in scripts:
         name = script.removesuffix(".py")
         with tempfile.TemporaryDirectory(prefix="lantern-bench-") as folder:
             results[f"{name}_sqlite"] = run(script, f"sqlite:///{folder}/bench.sqlite3")
@@ -96,4 +110,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
