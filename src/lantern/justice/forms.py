@@ -155,17 +155,6 @@ class FactForm(forms.Form):
         _choices(self, "platforms").choices = code_choices("ict_platforms")
 
 
-class RevealForm(forms.Form):
-    reason_code = forms.ChoiceField(label=_("Why do you need the identity?"))
-    reason_text = forms.CharField(
-        label=_("Details"), required=False, max_length=500, widget=forms.TextInput
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _choices(self, "reason_code").choices = code_choices("reveal_reasons", blank="—")
-
-
 class WantedForm(forms.Form):
     scope = forms.ChoiceField(label=_("Wanted list"), choices=WantedScope.choices)
     offence = forms.ChoiceField(label=_("Offence"))

@@ -46,7 +46,7 @@ from lantern.justice.models import (
 )
 from lantern.register.identity import Identity, name_digests
 from lantern.register.models import Case
-from lantern.register.services import RegisterError, next_reference
+from lantern.register.services import FieldErrors, RegisterError, next_reference
 
 T = TypeVar("T")
 
@@ -86,20 +86,13 @@ class JusticeError(RegisterError):
     """Proceedings data Lantern refuses; ``errors`` maps fields to messages."""
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.by_field.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise JusticeError(self.by_field)
+def _errors() -> FieldErrors:
+    """Problems of proceedings data, refused as a JusticeError."""
+    return FieldErrors(JusticeError)
 
 
 def _check_codes(
-    errors: _Errors, name: str, list_code: str, values: Iterable[str], *, required: bool
+    errors: FieldErrors, name: str, list_code: str, values: Iterable[str], *, required: bool
 ) -> None:
     values = [value for value in values if value]
     if required and not values:
@@ -117,7 +110,9 @@ def _check_codes(
             )
 
 
-def _check_past(errors: _Errors, name: str, day: datetime.date | None, *, required: bool) -> None:
+def _check_past(
+    errors: FieldErrors, name: str, day: datetime.date | None, *, required: bool
+) -> None:
     if day is None:
         if required:
             errors.add(name, _("Give the date."))
@@ -156,7 +151,7 @@ class CriminalCaseInput:
 @transaction.atomic
 def open_criminal_case(*, actor: User, data: CriminalCaseInput) -> CriminalCase:
     organisation = data.initiating_organisation or _organisation_of(actor)
-    errors = _Errors()
+    errors = _errors()
     number = data.number.strip()
     if not number:
         errors.add("number", _("Give the criminal case number."))
@@ -256,7 +251,7 @@ def change_status(
     reason: str = "",
 ) -> CriminalCase:
     locked = _lock(criminal_case, expected_version)
-    errors = _Errors()
+    errors = _errors()
     allowed = NEXT_STATUSES.get(locked.status, frozenset())
     if to_status not in allowed:
         errors.add(
@@ -329,7 +324,7 @@ def _birth_columns(data: AccusedInput) -> tuple[int | None, int | None]:
 
 
 def _check_accused(data: AccusedInput) -> None:
-    errors = _Errors()
+    errors = _errors()
     if not (data.identity.family_name.strip() or data.identity.given_name.strip()):
         errors.add("family_name", _("Give at least one name."))
     _check_codes(errors, "citizenship", "countries", [data.citizenship], required=True)
@@ -429,7 +424,7 @@ def reveal_accused_identity(
     client_address: str | None,
 ) -> Identity:
     """Open an accused person's identity for ``actor``, who said why; logged before it is shown."""
-    errors = _Errors()
+    errors = _errors()
     _check_codes(errors, "reason_code", "reveal_reasons", [reason_code], required=True)
     if reason_code == "other" and not reason_text.strip():
         errors.add("reason_text", _("Explain the reason."))
@@ -485,7 +480,7 @@ class WantedInput:
 
 @transaction.atomic
 def put_on_wanted_list(*, actor: User, accused: AccusedPerson, data: WantedInput) -> WantedNotice:
-    errors = _Errors()
+    errors = _errors()
     if data.scope not in WantedScope.values:
         errors.add("scope", _("Choose a value from the list."))
     _check_codes(errors, "offence", "wanted_offences", [data.offence], required=True)
@@ -524,7 +519,7 @@ def record_detention(
     detained_on: datetime.date | None,
     handed_to_prosecution: bool,
 ) -> WantedNotice:
-    errors = _Errors()
+    errors = _errors()
     _check_past(errors, "detained_on", detained_on, required=True)
     if detained_on is not None and detained_on < notice.listed_on:
         errors.add("detained_on", _("The date is before the person was put on the wanted list."))
@@ -541,7 +536,7 @@ def record_detention(
 def record_extradition_request(
     *, actor: User, notice: WantedNotice, requested_country: str, sent_on: datetime.date | None
 ) -> ExtraditionRequest:
-    errors = _Errors()
+    errors = _errors()
     _check_codes(errors, "requested_country", "countries", [requested_country], required=True)
     _check_past(errors, "sent_on", sent_on, required=True)
     if sent_on is not None and sent_on < notice.listed_on:
@@ -573,7 +568,7 @@ class FactInput:
 @transaction.atomic
 def record_fact(*, actor: User, data: FactInput) -> DetectedFact:
     organisation = _organisation_of(actor)
-    errors = _Errors()
+    errors = _errors()
     _check_codes(errors, "fact_type", "fact_types", [data.fact_type], required=True)
     _check_past(errors, "detected_on", data.detected_on, required=True)
     if data.through_ict:
@@ -632,7 +627,7 @@ class JudgmentInput:
 
 
 def _check_judgment(criminal_case: CriminalCase, data: JudgmentInput) -> None:
-    errors = _Errors()
+    errors = _errors()
     if data.court is None or data.court.kind != OrganisationKind.COURT:
         errors.add("court", _("Choose the court."))
     number = data.number.strip()
@@ -672,7 +667,7 @@ def _check_judgment(criminal_case: CriminalCase, data: JudgmentInput) -> None:
 
 
 def _check_convictions(
-    errors: _Errors, criminal_case: CriminalCase, convictions: list[ConvictionInput]
+    errors: FieldErrors, criminal_case: CriminalCase, convictions: list[ConvictionInput]
 ) -> None:
     linked = set(criminal_case.accused.values_list("accused_id", flat=True))
     seen: set[int] = set()
@@ -764,7 +759,7 @@ def record_judgment(*, actor: User, criminal_case: CriminalCase, data: JudgmentI
 
 @transaction.atomic
 def make_judgment_final(*, actor: User, judgment: Judgment, on: datetime.date | None) -> Judgment:
-    errors = _Errors()
+    errors = _errors()
     _check_past(errors, "on", on, required=True)
     if judgment.is_final:
         errors.add("on", _("The judgment is already final."))

@@ -55,6 +55,7 @@ from lantern.justice.services import (
     record_refused_accused_reveal,
     reveal_accused_identity,
 )
+from lantern.register.forms import RevealForm
 from lantern.register.identity import Identity
 from lantern.register.services import RegisterError
 
@@ -432,7 +433,7 @@ def _accused_context(actor: User, accused: AccusedPerson, **extra: Any) -> dict[
         "can_reveal": policy.can_reveal_accused_identity(
             actor, second_factor_verified=bool(getattr(actor, "is_verified", lambda: False)())
         ),
-        "reveal_form": justice_forms.RevealForm(),
+        "reveal_form": RevealForm(),
         "wanted_form": justice_forms.WantedForm(),
         "detention_form": justice_forms.DetentionForm(),
         "extradition_form": justice_forms.ExtraditionForm(),
@@ -460,7 +461,7 @@ def accused_identity(request: HttpRequest, reference: str) -> HttpResponse:
         record_refused_accused_reveal(actor=actor, accused=accused, client_address=address)
         messages.error(request, _("The identity is not available to you."))
         return redirect("accused", reference=reference)
-    form = justice_forms.RevealForm(request.POST)
+    form = RevealForm(request.POST)
     identity = None
     if form.is_valid():
         try:

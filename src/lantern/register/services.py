@@ -97,16 +97,19 @@ class Registration:
     returning_person: Person | None = None
 
 
-class _Errors:
-    def __init__(self) -> None:
+class FieldErrors:
+    """Problems collected field by field, so that bad input is refused whole with every reason."""
+
+    def __init__(self, error: type[RegisterError] = RegisterError) -> None:
         self.by_field: dict[str, list[str]] = {}
+        self.error = error
 
     def add(self, name: str, message: str) -> None:
         self.by_field.setdefault(name, []).append(message)
 
     def raise_if_any(self) -> None:
         if self.by_field:
-            raise RegisterError(self.by_field)
+            raise self.error(self.by_field)
 
 
 # --- References -------------------------------------------------------------------------------
@@ -175,7 +178,7 @@ def _active_codes(list_code: str) -> set[str]:
 
 
 def _check_code(
-    errors: _Errors, name: str, list_code: str, value: str, *, required: bool = False
+    errors: FieldErrors, name: str, list_code: str, value: str, *, required: bool = False
 ) -> None:
     if not value:
         if required:
@@ -185,7 +188,7 @@ def _check_code(
         errors.add(name, _("'%(value)s' is not in the list of allowed values.") % {"value": value})
 
 
-def _check_codes(errors: _Errors, name: str, list_code: str, values: Iterable[str]) -> None:
+def _check_codes(errors: FieldErrors, name: str, list_code: str, values: Iterable[str]) -> None:
     unknown = sorted(set(values) - _active_codes(list_code))
     if unknown:
         errors.add(
@@ -195,7 +198,7 @@ def _check_codes(errors: _Errors, name: str, list_code: str, values: Iterable[st
 
 
 def check_registration(data: Registration, *, today: datetime.date) -> None:
-    errors = _Errors()
+    errors = FieldErrors()
     if data.status not in (CaseStatus.POTENTIAL, CaseStatus.PRESUMED):
         errors.add("status", _("A new case is registered as a potential or presumed victim."))
     _check_code(errors, "citizenship", "countries", data.citizenship, required=True)
@@ -224,7 +227,7 @@ def check_registration(data: Registration, *, today: datetime.date) -> None:
     errors.raise_if_any()
 
 
-def _check_birth(errors: _Errors, data: Registration, today: datetime.date) -> None:
+def _check_birth(errors: FieldErrors, data: Registration, today: datetime.date) -> None:
     birth_date = data.identity.birth_date
     if birth_date is not None and birth_date > today:
         errors.add("birth_date", _("The birth date is in the future."))
@@ -261,7 +264,10 @@ def _check_birth(errors: _Errors, data: Registration, today: datetime.date) -> N
 
 
 def _check_exploitation_period(
-    errors: _Errors, start: datetime.date | None, end: datetime.date | None, today: datetime.date
+    errors: FieldErrors,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    today: datetime.date,
 ) -> None:
     if start is not None and start > today:
         errors.add("exploitation_from", _("The exploitation period cannot start in the future."))
@@ -525,7 +531,7 @@ def check_decision(
     case: Case, decision: DecisionInput, *, today: datetime.date
 ) -> tuple[datetime.date, Organisation]:
     """Refuse an incomplete or impossible decision; return its date and deciding organisation."""
-    errors = _Errors()
+    errors = FieldErrors()
     if decision.decided_on is None:
         errors.add("decided_on", _("Give the date of the decision."))
     elif decision.decided_on > today:
@@ -618,7 +624,7 @@ def change_status(
     """Move a case along its status ladder by hand (e.g. close it), with the reason on record."""
     moment = timezone.now()
     locked = _lock_for_edit(case, expected_version)
-    errors = _Errors()
+    errors = FieldErrors()
     if status not in (CaseStatus.POTENTIAL, CaseStatus.PRESUMED, CaseStatus.CLOSED):
         errors.add(
             "status", _("Identification is recorded as a decision, not by changing the status.")
@@ -642,7 +648,7 @@ def reveal_identity(
     *, actor: User, case: Case, reason_code: str, reason_text: str, client_address: str | None
 ) -> Identity:
     """Open a person's identity for ``actor``, who has said why; the reveal is logged first."""
-    errors = _Errors()
+    errors = FieldErrors()
     _check_code(errors, "reason_code", "reveal_reasons", reason_code, required=True)
     if reason_code == "other" and not reason_text.strip():
         errors.add("reason_text", _("Explain the reason."))
@@ -747,7 +753,7 @@ class SealInput:
 
 def check_seal(data: SealInput) -> datetime.date:
     """Refuse an incomplete seal; return the decision date."""
-    errors = _Errors()
+    errors = FieldErrors()
     if not data.authority.strip():
         errors.add("authority", _("Name the court or prosecution body that decided."))
     if not data.decision_number.strip():
@@ -822,7 +828,7 @@ def record_screening(
         question.code: question
         for question in questionnaire.questions.filter(is_active=True).select_related("category")
     }
-    errors = _Errors()
+    errors = FieldErrors()
     for code in sorted(set(answers) - set(questions)):
         errors.add(code, _("Not a question of this questionnaire."))
     for code, value in answers.items():

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lantern.assistance.models import LegalAid, Payment, ServiceDelivered, ShelterStay
+from lantern.assistance.models import Payment, ServiceDelivered, ShelterStay
 from lantern.core.models import BenefitType, Jurisdiction, Organisation
 from lantern.hotline.models import Contact
 from lantern.justice.models import (
@@ -52,6 +52,7 @@ from lantern.statistics.engine import (
     build_table,
     distinct,
 )
+from lantern.statistics.greta import legal_aid_table
 from lantern.statistics.validation import validate
 
 ANNUAL_AGES = "annual_report"
@@ -537,24 +538,7 @@ def _referrals() -> TableSpec:
 
 
 def _legal_aid() -> TableSpec:
-    return TableSpec(
-        id="legal_aid",
-        title=_("Victims given free legal aid"),
-        population_text=_("Persons given free legal aid, by year it started."),
-        population=lambda: LegalAid.objects.all(),
-        period="started_on",
-        unit="persons",
-        count=distinct("case__person"),
-        breakdowns=[
-            Breakdown(
-                "stage",
-                _("Stage"),
-                "multi",
-                lambda: "stage",
-                values=[("investigation", _("Investigation")), ("court", _("Court"))],
-            )
-        ],
-    )
+    return legal_aid_table("legal_aid", _("Victims given free legal aid"))
 
 
 def _children_supported() -> TableSpec:

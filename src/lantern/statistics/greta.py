@@ -295,10 +295,11 @@ def _table_6_amounts() -> TableSpec:
     )
 
 
-def _table_7() -> TableSpec:
+def legal_aid_table(table_id: str, title: str) -> TableSpec:
+    """Persons given free legal aid by year it started, by stage; GRETA and the annual report."""
     return TableSpec(
-        id="table_7",
-        title=_("Table 7. Free legal assistance"),
+        id=table_id,
+        title=title,
         population_text=_("Persons given free legal aid, by year it started."),
         population=lambda: LegalAid.objects.all(),
         period="started_on",
@@ -314,6 +315,10 @@ def _table_7() -> TableSpec:
             ),
         ],
     )
+
+
+def _table_7() -> TableSpec:
+    return legal_aid_table("table_7", _("Table 7. Free legal assistance"))
 
 
 def _table_8() -> TableSpec:
