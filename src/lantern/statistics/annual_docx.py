@@ -3,9 +3,10 @@ section's headline figures as "Label: value (change)", the charts with captions,
 and the validation.
 
 A pure function of the report dict and the charts drawn from it, like ``writers.write_docx``,
-whose table rendering it reuses. The document is built with python-docx; a ministry that wants
-its own letterhead edits the result (a docxtpl template was considered: docxtpl is not on the
-package index this project installs from).
+whose table rendering it reuses. The document is built with python-docx. This is the built-in
+layout; a ministry that wants its own letterhead, order or styles gives a Word template instead
+(``docx_template.py``, ``lantern report annual --template``), which puts the same figure lines,
+charts and tables where its placeholders stand.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
+from docx.shared import Length, Mm
+from docx.text.paragraph import Paragraph
 
 from lantern.statistics.writers import (
     _clean,
@@ -30,6 +32,7 @@ from lantern.statistics.writers import (
     _generated_at,
     _page,
     _small,
+    _Table,
     _tables,
     _texts,
 )
@@ -45,7 +48,8 @@ def figure_line(figure: Mapping[str, Any]) -> str:
     return f"{text} {change}" if change else text
 
 
-def _figures(document: WordDocument, section: Mapping[str, Any]) -> None:
+def write_figures(document: WordDocument, section: Mapping[str, Any]) -> None:
+    """Append the section's figures as lines, each part indented beneath its figure."""
     group = None
     for figure in section.get("figures") or []:
         if not isinstance(figure, Mapping):
@@ -62,6 +66,43 @@ def _figures(document: WordDocument, section: Mapping[str, Any]) -> None:
         line = document.add_paragraph(figure_line(figure))
         line.paragraph_format.left_indent = PART_INDENT * 2
         line.paragraph_format.space_after = Mm(0)
+
+
+def write_chart(
+    document: WordDocument,
+    number: int,
+    caption: str,
+    png: bytes,
+    width: Length = CHART_WIDTH,
+) -> Paragraph:
+    """Append the chart, centred, with its numbered caption; returns the picture's paragraph."""
+    picture = document.add_paragraph()
+    picture.add_run().add_picture(io.BytesIO(png), width=width)
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(
+        _("Chart %(number)s. %(caption)s") % {"number": number, "caption": _clean(caption)},
+        style="Caption",
+    )
+    return picture
+
+
+def write_table(document: WordDocument, table: _Table) -> None:
+    """Append a table under its title, with its population above it and its notes beneath."""
+    document.add_heading(table.title, level=2)
+    if table.population:
+        document.add_paragraph().add_run(table.population).italic = True
+    _docx_table(document, table)
+    for note in table.notes:
+        _small(document, note, italic=True)
+
+
+def validation_titles(report: Mapping[str, Any], tables: Sequence[_Table]) -> dict[str, str]:
+    """What a violation's "table" names, in words: a table's title, or a section's."""
+    titles = {table.id: table.title for table in tables}
+    for section in report.get("sections") or []:
+        if isinstance(section, Mapping):
+            titles[str(section.get("id"))] = _clean(section.get("title"))
+    return titles
 
 
 def _blocks(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -111,17 +152,12 @@ def write_annual_docx(
             paragraph.add_run(text).italic = bool(block.get("placeholder"))
         section = sections.get(block.get("id"))
         if section is not None:
-            _figures(document, section)
+            write_figures(document, section)
 
     if charts:
         document.add_heading(_("Charts"), level=1)
         for number, (caption, png) in enumerate(charts, 1):
-            document.add_picture(io.BytesIO(png), width=CHART_WIDTH)
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            document.add_paragraph(
-                _("Chart %(number)s. %(caption)s") % {"number": number, "caption": _clean(caption)},
-                style="Caption",
-            )
+            write_chart(document, number, caption, png)
 
     landscape = False
     for position, table in enumerate(tables):
@@ -130,12 +166,7 @@ def write_annual_docx(
             _page(document.add_section(WD_SECTION.NEW_PAGE), landscape)
         if position == 0:
             document.add_heading(_("Tables"), level=1)
-        document.add_heading(table.title, level=2)
-        if table.population:
-            document.add_paragraph().add_run(table.population).italic = True
-        _docx_table(document, table)
-        for note in table.notes:
-            _small(document, note, italic=True)
+        write_table(document, table)
 
     notes = _texts(report.get("notes"))
     if notes:
@@ -143,7 +174,5 @@ def write_annual_docx(
         for note in notes:
             document.add_paragraph(note)
     document.add_heading(_("Validation"), level=1)
-    titles = {table.id: table.title for table in tables}
-    titles.update({str(key): _clean(section.get("title")) for key, section in sections.items()})
-    _docx_violations(document, report, titles)
+    _docx_violations(document, report, validation_titles(report, tables))
     document.save(str(target) if isinstance(target, Path) else target)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import matplotlib
 from django.utils.translation import gettext as _
@@ -245,11 +245,12 @@ def _one_year(
     return title, bars(title, _ranked(values, _("Other")), horizontal=True, empty=empty)
 
 
-def annual_charts(report: Mapping[str, Any]) -> list[Chart]:
-    """The annex of charts: (caption, PNG) for each chart whose table the report has."""
-    year = _year(report)
-    made = [
-        _per_year(
+# The annex, in the order of seed 000, each chart under an id that stays the same in every
+# language and year: a Word template names a chart by it ({{ chart.victims_by_sex }}).
+ANNUAL_CHARTS: tuple[tuple[str, Callable[[Mapping[str, Any]], Chart | None]], ...] = (
+    (
+        "victims_per_year",
+        lambda report: _per_year(
             report,
             "victims",
             lambda first, last: (
@@ -257,42 +258,61 @@ def annual_charts(report: Mapping[str, Any]) -> list[Chart]:
             ),
             ["total"],
         ),
-        _one_year(
+    ),
+    (
+        "victims_by_sex",
+        lambda report: _one_year(
             report,
             "victims",
             "sex",
-            _("Victims identified in %(year)s, by sex") % {"year": year},
+            _("Victims identified in %(year)s, by sex") % {"year": _year(report)},
             kind="pie",
         ),
-        _one_year(
+    ),
+    (
+        "victims_by_age",
+        lambda report: _one_year(
             report,
             "victims",
             "age",
-            _("Victims identified in %(year)s, by age") % {"year": year},
+            _("Victims identified in %(year)s, by age") % {"year": _year(report)},
             kind="pie",
         ),
-        _one_year(
+    ),
+    (
+        "victims_countries",
+        lambda report: _one_year(
             report,
             "victims_countries",
             "country",
-            _("Countries where the victims identified in %(year)s were exploited") % {"year": year},
+            _("Countries where the victims identified in %(year)s were exploited")
+            % {"year": _year(report)},
             kind="bars",
         ),
-        _one_year(
+    ),
+    (
+        "victims_citizenship",
+        lambda report: _one_year(
             report,
             "victims_citizenship",
             "citizenship",
-            _("Citizenship of the victims identified in %(year)s") % {"year": year},
+            _("Citizenship of the victims identified in %(year)s") % {"year": _year(report)},
             kind="bars",
         ),
-        _one_year(
+    ),
+    (
+        "victims_regions",
+        lambda report: _one_year(
             report,
             "victims_regions",
             "region",
-            _("Victims identified in %(year)s, by region of residence") % {"year": year},
+            _("Victims identified in %(year)s, by region of residence") % {"year": _year(report)},
             kind="bars",
         ),
-        _per_year(
+    ),
+    (
+        "wanted_per_year",
+        lambda report: _per_year(
             report,
             "wanted",
             lambda first, last: (
@@ -301,7 +321,10 @@ def annual_charts(report: Mapping[str, Any]) -> list[Chart]:
             ),
             ["scope.local", "scope.international"],
         ),
-        _per_year(
+    ),
+    (
+        "convicted_per_year",
+        lambda report: _per_year(
             report,
             "convicted",
             lambda first, last: (
@@ -310,22 +333,31 @@ def annual_charts(report: Mapping[str, Any]) -> list[Chart]:
             ),
             ["sex.female", "sex.male", "sex.unknown"],
         ),
-        _one_year(
+    ),
+    (
+        "facts_by_type",
+        lambda report: _one_year(
             report,
             "facts",
             "type",
-            _("Facts detected in %(year)s, by type") % {"year": year},
+            _("Facts detected in %(year)s, by type") % {"year": _year(report)},
             kind="pie",
         ),
-        _one_year(
+    ),
+    (
+        "wanted_international_countries",
+        lambda report: _one_year(
             report,
             "wanted_international",
             "country",
             _("Countries where suspects wanted through Interpol are believed to hide, %(year)s")
-            % {"year": year},
+            % {"year": _year(report)},
             kind="bars",
         ),
-        _per_year(
+    ),
+    (
+        "hotline_per_year",
+        lambda report: _per_year(
             report,
             "hotline",
             lambda first, last: (
@@ -333,5 +365,27 @@ def annual_charts(report: Mapping[str, Any]) -> list[Chart]:
             ),
             ["total"],
         ),
-    ]
-    return [chart for chart in made if chart is not None]
+    ),
+)
+ANNUAL_CHART_IDS = tuple(chart_id for chart_id, _draw in ANNUAL_CHARTS)
+
+
+class IdentifiedChart(NamedTuple):
+    id: str
+    caption: str
+    png: bytes
+
+
+def identified_annual_charts(report: Mapping[str, Any]) -> list[IdentifiedChart]:
+    """The annex of charts with their ids, for each chart whose table the report has."""
+    made = []
+    for chart_id, draw in ANNUAL_CHARTS:
+        chart = draw(report)
+        if chart is not None:
+            made.append(IdentifiedChart(chart_id, *chart))
+    return made
+
+
+def annual_charts(report: Mapping[str, Any]) -> list[Chart]:
+    """The annex of charts: (caption, PNG) for each chart whose table the report has."""
+    return [(chart.caption, chart.png) for chart in identified_annual_charts(report)]
