@@ -19,6 +19,7 @@ from lantern.statistics.annual import (
 )
 from lantern.statistics.annual_docx import write_annual_docx
 from lantern.statistics.disclosure import make_public
+from lantern.statistics.docx_template import Outline, annual_outline, render_annual_template
 from lantern.statistics.greta import build_greta
 from lantern.statistics.writers import write_docx, write_xlsx
 
@@ -35,6 +36,9 @@ class ReportKind:
     one_year: bool = False
     # The build with the secretariat's text blocks (`lantern report annual --narrative PATH`).
     build_narrated: Callable[[int, Mapping[str, Any]], dict[str, Any]] | None = None
+    # What a Word template of the report may name (`lantern report template annual`); a report
+    # without one has no template.
+    outline: Callable[[], Outline] | None = None
 
 
 REPORTS = {
@@ -47,6 +51,7 @@ REPORTS = {
         build_annual_period,
         one_year=True,
         build_narrated=lambda year, narrative: build_annual(year, narrative),
+        outline=annual_outline,
     ),
 }
 
@@ -63,9 +68,21 @@ def publishable(report: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-def write_report(report: dict[str, Any], output_format: str, target: BinaryIO | Path) -> None:
-    """Write the report; the annual report's DOCX has its charts, its XLSX its figures."""
+def write_report(
+    report: dict[str, Any],
+    output_format: str,
+    target: BinaryIO | Path,
+    *,
+    template: bytes | None = None,
+) -> None:
+    """Write the report; the annual report's DOCX has its charts, its XLSX its figures.
+
+    ``template``: the annual report's DOCX is written into this Word template
+    (``docx_template.read_template``); TemplateError, and nothing written, if it does not fit.
+    """
     annual = report.get("report") == "annual"
+    if template is not None and (output_format != "docx" or not annual):
+        raise ValueError("a Word template is for the annual report's DOCX only")
     if output_format == "json":
         data = json.dumps(report, ensure_ascii=False, indent=2, default=str).encode()
         if isinstance(target, Path):
@@ -78,9 +95,12 @@ def write_report(report: dict[str, Any], output_format: str, target: BinaryIO | 
         write_xlsx(report, target)
     elif output_format == "docx" and annual:
         # matplotlib is imported only when a chart is drawn, not by every process that lists reports.
-        from lantern.statistics.charts import annual_charts
+        from lantern.statistics.charts import annual_charts, identified_annual_charts
 
-        write_annual_docx(report, annual_charts(report), target)
+        if template is not None:
+            render_annual_template(template, report, identified_annual_charts(report), target)
+        else:
+            write_annual_docx(report, annual_charts(report), target)
     elif output_format == "docx":
         write_docx(report, target)
     else:

@@ -6,19 +6,29 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from lantern.statistics.annual import NarrativeError, read_narrative
+from lantern.statistics.docx_template import TemplateError, read_template, write_annual_template
 from lantern.statistics.reports import FORMATS, REPORTS, publishable, write_report
 
 
 class Command(BaseCommand):
     help = (
         "List Lantern's reports, or produce one: `report greta --from 2019 --to 2025 --format "
-        "json`, `report annual --year 2023 --format docx --output annual.docx`."
+        "json`, `report annual --year 2023 --format docx --output annual.docx [--template "
+        "annual-template.docx]`; `report template annual --output annual-template.docx` writes "
+        "a Word template to restyle."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("report", choices=["list", *REPORTS])
+        parser.add_argument("report", choices=["list", "template", *REPORTS])
+        parser.add_argument(
+            "template_of",
+            nargs="?",
+            metavar="REPORT",
+            help="with `template`: the report whose Word template to write",
+        )
         parser.add_argument("--from", dest="first_year", type=int)
         parser.add_argument("--to", dest="last_year", type=int)
         parser.add_argument("--year", type=int, help="one year: the same as --from YEAR --to YEAR")
@@ -32,6 +42,11 @@ class Command(BaseCommand):
             help="annual report: a JSON or YAML file of the secretariat's text blocks "
             "(docs/reports.md)",
         )
+        parser.add_argument(
+            "--template",
+            help="annual report, DOCX: a Word template with placeholders (docs/reports.md, "
+            "'Your own Word template'), such as `report template annual` writes",
+        )
 
     def handle(
         self,
@@ -44,12 +59,19 @@ class Command(BaseCommand):
         output: str | None,
         public: bool,
         narrative: str | None,
+        template_of: str | None,
+        template: str | None,
         **options: Any,
     ) -> None:
         if report == "list":
             for kind in REPORTS.values():
                 self.stdout.write(f"{kind.code}\t{kind.title}")
             return
+        if report == "template":
+            self._write_template(template_of, output)
+            return
+        if template_of is not None:
+            raise CommandError(_("unexpected argument %(argument)s") % {"argument": template_of})
         kind = REPORTS[report]
         if year is not None:
             if first_year is not None or last_year is not None:
@@ -67,6 +89,19 @@ class Command(BaseCommand):
             raise CommandError(f"a {output_format.upper()} file needs --output PATH")
         if narrative is not None and kind.build_narrated is None:
             raise CommandError(f"the {report} report has no narrative; leave out --narrative")
+        template_data = None
+        if template is not None:
+            if kind.outline is None:
+                raise CommandError(
+                    _("the %(report)s report has no Word template; leave out --template")
+                    % {"report": report}
+                )
+            if output_format != "docx":
+                raise CommandError(_("a Word template needs --format docx"))
+            try:
+                template_data = read_template(Path(template))
+            except TemplateError as error:
+                raise CommandError(str(error)) from None
         if narrative is not None and kind.build_narrated is not None:
             try:
                 blocks = read_narrative(Path(narrative))
@@ -78,7 +113,10 @@ class Command(BaseCommand):
         if public:
             built = publishable(built)
         target = Path(output) if output else sys.stdout.buffer
-        write_report(built, output_format, target)
+        try:
+            write_report(built, output_format, target, template=template_data)
+        except TemplateError as error:
+            raise CommandError(str(error)) from None
         if output:
             violations = len(built.get("violations", []))
             figures = sum(len(section["figures"]) for section in built.get("sections", []))
@@ -86,3 +124,18 @@ class Command(BaseCommand):
             if figures:
                 counted += f"{figures} figures, "
             self.stdout.write(f"Wrote {output} ({counted}{violations} violations).")
+
+    def _write_template(self, report: str | None, output: str | None) -> None:
+        with_templates = [code for code, kind in REPORTS.items() if kind.outline is not None]
+        kind = REPORTS.get(report or "")
+        if kind is None or kind.outline is None:
+            raise CommandError(
+                _("give the report whose template to write: %(reports)s")
+                % {"reports": ", ".join(f"template {code}" for code in with_templates)}
+            )
+        if output is None:
+            raise CommandError(_("a Word template needs --output PATH"))
+        placeholders = write_annual_template(kind.outline(), Path(output))
+        self.stdout.write(
+            _("Wrote %(path)s (%(count)s placeholders).") % {"path": output, "count": placeholders}
+        )
