@@ -195,18 +195,18 @@ def _read_paragraph(element: Any, place: str, block_allowed: bool) -> _Paragraph
 
 
 def _place(element: Any, story: str) -> tuple[str, bool]:
-    """Where a paragraph is, in words, and whether a block placeholder may stand there."""
+    """Where a paragraph is, in words ("in a header"), and whether a block may stand there."""
     parent = element.getparent()
     ancestors = {ancestor.tag for ancestor in element.iterancestors()}
     if story == "header":
-        return _("a header"), False
+        return _("in a header"), False
     if story == "footer":
-        return _("a footer"), False
+        return _("in a footer"), False
     if qn("w:txbxContent") in ancestors or any(tag.endswith("}textbox") for tag in ancestors):
-        return _("a text box"), False
+        return _("in a text box"), False
     if parent is not None and parent.tag == qn("w:tc"):
-        return _("a table"), True
-    return _("the body"), parent is not None and parent.tag == qn("w:body")
+        return _("in a table"), True
+    return _("in the body"), parent is not None and parent.tag == qn("w:body")
 
 
 def _paragraphs(document: WordDocument) -> Iterator[_Paragraph]:
@@ -289,7 +289,7 @@ def _problems(paragraphs: Sequence[_Paragraph], known: set[str]) -> list[str]:
         for placeholder in paragraph.placeholders:
             shown = {"placeholder": f"{{{{ {placeholder.name} }}}}", **where}
             if placeholder.name not in known:
-                problem = _('unknown placeholder %(placeholder)s in %(place)s: "%(text)s"') % shown
+                problem = _('unknown placeholder %(placeholder)s %(place)s: "%(text)s"') % shown
                 close = difflib.get_close_matches(placeholder.name, known, n=1, cutoff=0.75)
                 if close:
                     problem += " " + _("(did you mean %(name)s?)") % {
@@ -300,7 +300,7 @@ def _problems(paragraphs: Sequence[_Paragraph], known: set[str]) -> list[str]:
                 problems.append(
                     _(
                         "%(placeholder)s puts a block (paragraphs, a chart or a table) where only "
-                        'text can go, in %(place)s: "%(text)s"; move it to a paragraph of the '
+                        'text can go, %(place)s: "%(text)s"; move it to a paragraph of the '
                         "body or of a table cell"
                     )
                     % shown
@@ -308,14 +308,14 @@ def _problems(paragraphs: Sequence[_Paragraph], known: set[str]) -> list[str]:
             elif placeholder.block and not paragraph.alone(placeholder):
                 problems.append(
                     _(
-                        '%(placeholder)s must be alone in its paragraph, in %(place)s: "%(text)s"; '
+                        '%(placeholder)s must be alone in its paragraph, %(place)s: "%(text)s"; '
                         "put the other text in a paragraph of its own"
                     )
                     % shown
                 )
         if paragraph.unclosed:
             problems.append(
-                _('a placeholder opened with {{ is not closed with }}, in %(place)s: "%(text)s"')
+                _('a placeholder opened with {{ is not closed with }}, %(place)s: "%(text)s"')
                 % where
             )
     return problems

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lantern.statistics.annual import NarrativeError, read_narrative
 from lantern.statistics.docx_template import TemplateError, read_template, write_annual_template
@@ -137,5 +138,10 @@ class Command(BaseCommand):
             raise CommandError(_("a Word template needs --output PATH"))
         placeholders = write_annual_template(kind.outline(), Path(output))
         self.stdout.write(
-            _("Wrote %(path)s (%(count)s placeholders).") % {"path": output, "count": placeholders}
+            ngettext(
+                "Wrote %(path)s (%(count)s placeholder).",
+                "Wrote %(path)s (%(count)s placeholders).",
+                placeholders,
+            )
+            % {"path": output, "count": placeholders}
         )
