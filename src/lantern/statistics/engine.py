@@ -51,6 +51,10 @@ class Breakdown:
     values: Sequence[tuple[str, str]] | None = None
     show_all_codes: bool = False
     labels: Callable[[], dict[str, str]] | None = None
+    # What the columns count when it is not the table's unit (criminal cases by form, but also
+    # the victims in those cases by form), and the column they add up to.
+    count: Callable[[], Any] | None = None
+    total: str = "total"
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,12 @@ def build_table(spec: TableSpec, years: Sequence[int]) -> dict[str, Any]:
     groups = []
     for breakdown in spec.breakdowns:
         groups.append(
-            {"id": breakdown.id, "label": breakdown.label, "kind": breakdown.kind, "total": "total"}
+            {
+                "id": breakdown.id,
+                "label": breakdown.label,
+                "kind": breakdown.kind,
+                "total": breakdown.total,
+            }
         )
         columns += _breakdown_columns(base, spec, breakdown, cells)
     for measure in spec.measures():
@@ -160,6 +169,7 @@ def build_table(spec: TableSpec, years: Sequence[int]) -> dict[str, Any]:
             cells[row][measure.id] = _cell(None, spec.amounts)
         for found in base.values("row").annotate(n=measure.aggregate()).order_by():
             cells[str(found["row"])][measure.id] = _cell(found["n"], spec.amounts)
+    columns = _totals_first(columns, groups)
     return {
         "id": spec.id,
         "title": spec.title,
@@ -174,13 +184,34 @@ def build_table(spec: TableSpec, years: Sequence[int]) -> dict[str, Any]:
     }
 
 
+def _totals_first(
+    columns: list[dict[str, Any]], groups: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A measure that is a group's total is shown just before the group's columns."""
+    totals = {group["total"]: group["id"] for group in groups if group["total"] != "total"}
+    moved = {column["id"]: column for column in columns if column["id"] in totals}
+    ordered = []
+    for column in columns:
+        if column["id"] in moved:
+            continue
+        group = column.get("group")
+        total = next((key for key, owner in totals.items() if owner == group), None)
+        if total is not None and total in moved:
+            ordered.append(moved.pop(total))
+        ordered.append(column)
+    return ordered + list(moved.values())
+
+
 def _breakdown_columns(
     base: QuerySet[Any], spec: TableSpec, breakdown: Breakdown, cells: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     value = breakdown.value()
     expression = F(value) if isinstance(value, str) else value
     found = (
-        base.annotate(value=expression).values("row", "value").annotate(n=spec.count()).order_by()
+        base.annotate(value=expression)
+        .values("row", "value")
+        .annotate(n=(breakdown.count or spec.count)())
+        .order_by()
     )
     counts: dict[tuple[str, str], Any] = {}
     for item in found:

@@ -7,7 +7,6 @@ reader of the output knows without reading this file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Case as CaseWhen
@@ -33,8 +32,9 @@ from lantern.assistance.models import (
     Payment,
     Repatriation,
     ResidencePermit,
+    ServiceDelivered,
+    ShelterStay,
 )
-from lantern.core.codes import code_labels
 from lantern.core.models import Jurisdiction, Organisation
 from lantern.justice.models import Conviction, CriminalCase
 from lantern.nrm.models import LegalRepresentative, ReflectionPeriod
@@ -346,32 +346,17 @@ def _table_8() -> TableSpec:
     )
 
 
-def _forms_in_criminal_cases() -> list[str]:
-    return sorted(
-        set(CriminalCase.objects.values_list("exploitation_forms__code", flat=True)) - {None}
-    )
-
-
 def _table_9() -> TableSpec:
-    labels = code_labels("forms_of_exploitation")
-
-    def measures() -> Sequence[Measure]:
-        result = []
-        for form in _forms_in_criminal_cases():
-            label = labels.get(form, form)
-            result += [
-                Measure(
-                    f"victims.{form}",
-                    _("%(form)s: victims") % {"form": label},
-                    _distinct_with_form("victims__case__person", form),
-                ),
-                Measure(
-                    f"accused.{form}",
-                    _("%(form)s: accused") % {"form": label},
-                    _distinct_with_form("accused__accused", form),
-                ),
-            ]
-        return result
+    def by_form(group: str, label: str, count: str) -> Breakdown:
+        return Breakdown(
+            group,
+            label,
+            "multi",
+            lambda: "exploitation_forms__code",
+            code_list="forms_of_exploitation",
+            count=distinct(count),
+            total=group,
+        )
 
     return TableSpec(
         id="table_9",
@@ -392,14 +377,15 @@ def _table_9() -> TableSpec:
                 "multi",
                 lambda: "exploitation_forms__code",
                 code_list="forms_of_exploitation",
-            )
+            ),
+            by_form("victims", _("Victims by form of exploitation"), "victims__case__person"),
+            by_form("accused", _("Accused persons by form of exploitation"), "accused__accused"),
         ],
-        measures=measures,
+        measures=lambda: [
+            Measure("victims", _("Victims"), distinct("victims__case__person")),
+            Measure("accused", _("Accused persons"), distinct("accused__accused")),
+        ],
     )
-
-
-def _distinct_with_form(path: str, form: str) -> Any:
-    return lambda: Count(path, distinct=True, filter=Q(exploitation_forms__code=form))
 
 
 def _table_10() -> TableSpec:
@@ -533,17 +519,22 @@ def _assisted() -> TableSpec:
             "Identified victims paid a benefit, given a service, a shelter place or legal aid, by "
             "year of identification."
         ),
-        population=lambda: _identified().filter(
-            Q(payments__isnull=False)
-            | Q(services_delivered__isnull=False)
-            | Q(shelter_stays__isnull=False)
-            | Q(legal_aid__isnull=False)
-        ),
+        population=lambda: _identified().filter(_received_assistance()),
         period="identified_on",
         unit="persons",
         count=distinct("person"),
         breakdowns=_victim_breakdowns(),
     )
+
+
+def _received_assistance() -> Q:
+    """Any help recorded for the case, tested per case: joining the four kinds of help would
+    multiply each case by its payments times its services times its stays before counting."""
+    kinds = (Payment, ServiceDelivered, ShelterStay, LegalAid)
+    found = Q()
+    for model in kinds:
+        found |= Q(Exists(model.objects.filter(case=OuterRef("pk"))))
+    return found
 
 
 TABLES = (
