@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
@@ -48,7 +50,7 @@ def _starter(tmp_path: Path) -> Path:
     target = tmp_path / "annual-template.docx"
     out = io.StringIO()
     call_command("report", "template", "annual", "--output", str(target), stdout=out)
-    assert out.getvalue().startswith(f"Wrote {target} (")
+    assert str(target) in out.getvalue()
     return target
 
 
@@ -87,7 +89,12 @@ def _line(figure_id: str) -> str:
 def test_the_starter_template_offers_every_placeholder_and_renders_the_whole_report(
     tmp_path: Path,
 ) -> None:
-    template = _starter(tmp_path)
+    template = tmp_path / "annual-template.docx"
+    out = io.StringIO()
+    call_command("report", "template", "annual", "--output", str(template), stdout=out)
+    # The title twice (header, first line), the introduction's 7, 2 per narrative block, the 3
+    # sections, 11 charts, 24 tables, the notes and the validation.
+    assert out.getvalue() == f"Wrote {template} (75 placeholders).\n"
     starter = Document(str(template))
     texts = _texts(starter)
     for block_id, _title in NARRATIVE:
@@ -225,6 +232,31 @@ def test_a_template_without_the_styles_it_needs_gets_them(tmp_path: Path) -> Non
     assert len(document.inline_shapes) == len(ANNUAL_CHART_IDS)
 
 
+def test_a_block_in_a_content_control_or_a_section_break_paragraph(tmp_path: Path) -> None:
+    template = _starter(tmp_path)
+    edited = Document(str(template))
+    # A content control around the victims table's placeholder.
+    placeholder = _paragraph(edited, "{{ table.victims }}")._p
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    placeholder.addprevious(control)
+    control.append(content)
+    content.append(placeholder)
+    # The paragraph whose mark ends the portrait section (the charts) holds a placeholder.
+    breaks = [
+        p for p in edited.paragraphs if p._p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    ]
+    assert len(breaks) == 1
+    breaks[0].add_run("{{ chart.victims_by_age }}")
+    edited.save(str(template))
+    document = _render(template, tmp_path / "report.docx")
+    assert len(document.sections) == 2
+    assert document.sections[0].page_width < document.sections[0].page_height
+    assert len(document.inline_shapes) == len(ANNUAL_CHART_IDS) + 1
+    assert len(document.tables) == len(TABLE_IDS) - 1  # python-docx lists the body's own
+    controlled = document.element.body.find(f"{qn('w:sdt')}/{qn('w:sdtContent')}")
+    assert controlled.find(qn("w:tbl")) is not None
+
+
 def test_public_output_through_a_template_hides_small_figures(tmp_path: Path) -> None:
     template = _starter(tmp_path)
     edited = Document(str(template))
@@ -239,6 +271,25 @@ def test_public_output_through_a_template_hides_small_figures(tmp_path: Path) ->
         assert figure_line(figure) in texts, figure["id"]
     assert "Facts detected: 4 (+1)" not in texts
     assert any("hidden in the text too" in text for text in texts)  # the notes say how
+
+
+def test_the_template_and_its_errors_speak_the_readers_language(tmp_path: Path) -> None:
+    with translation.override("ru"):
+        template = _starter(tmp_path)
+        starter = _texts(Document(str(template)))
+        assert "Диаграммы" in starter and "Таблицы" in starter
+        document = _render(template, tmp_path / "report.docx")
+        assert document.paragraphs[0].text == "Отчёт о борьбе с торговлей людьми за 2012 год"
+        assert (
+            "В 2012 году идентифицировано жертв торговли людьми: 2 (без изменений); выявлено "
+            "фактов торговли людьми: 4 (+1)." in _texts(document)
+        )
+        edited = Document(str(template))
+        edited.sections[0].footer.paragraphs[0].text = "{{ section.victims }}"
+        edited.save(str(template))
+        message = _refused(template, tmp_path / "refused.docx")
+    assert message.splitlines()[0] == "Шаблон Word нельзя использовать:"
+    assert "в нижнем колонтитуле" in message
 
 
 def _refused(template: Path, output: Path, *extra: str) -> str:

@@ -82,6 +82,7 @@ _TEXTS = (
     " | ./w:sdt/w:sdtContent/w:r/w:t | ./w:fldSimple/w:r/w:t"
 )
 _SNIPPET = 80
+_BLOCK_PARENTS = frozenset({qn("w:body"), qn("w:tc"), qn("w:sdtContent")})
 # Word's default cell margins (0.19 cm on each side) are not part of a cell's text width.
 _CELL_MARGINS = Twips(216)
 
@@ -204,9 +205,12 @@ def _place(element: Any, story: str) -> tuple[str, bool]:
         return _("in a footer"), False
     if qn("w:txbxContent") in ancestors or any(tag.endswith("}textbox") for tag in ancestors):
         return _("in a text box"), False
-    if parent is not None and parent.tag == qn("w:tc"):
-        return _("in a table"), True
-    return _("in the body"), parent is not None and parent.tag == qn("w:body")
+    # Paragraphs and tables can go where a paragraph of the body or of a cell stands, also
+    # inside a content control around it.
+    block_allowed = parent is not None and parent.tag in _BLOCK_PARENTS
+    if qn("w:tc") in ancestors:
+        return _("in a table"), block_allowed
+    return _("in the body"), block_allowed
 
 
 def _paragraphs(document: WordDocument) -> Iterator[_Paragraph]:
