@@ -1,4 +1,5 @@
-"""GRETA Part III from a register of 1,000,000 identified victims: build, JSON and XLSX.
+"""GRETA Part III and the annual report from a register of 1,000,000 identified victims:
+GRETA's build, JSON and XLSX; the annual report's figures and its Word document with charts.
 
 Run by bench/run.py once per database (LANTERN_DATABASE_URL). Prints one JSON object.
 
@@ -40,6 +41,7 @@ REPEAT = 3
 # "auto": measure Python's allocations in one more build when a build takes at most a minute.
 TRACEMALLOC = os.environ.get("LANTERN_BENCH_STATISTICS_TRACEMALLOC", "auto")
 FIRST_YEAR, LAST_YEAR = 2019, 2025
+ANNUAL_YEAR = 2023
 START = datetime.date(FIRST_YEAR, 1, 1)
 DAYS = (datetime.date(LAST_YEAR, 12, 31) - START).days + 1
 MIDDAY = datetime.time(12, tzinfo=datetime.UTC)
@@ -206,6 +208,7 @@ def main() -> int:
     )
     from lantern.nrm.models import LegalRepresentative, ReflectionPeriod
     from lantern.register.models import Case, CaseExploitationForm, Person
+    from lantern.statistics.annual import build_annual
     from lantern.statistics.greta import build_greta
     from lantern.statistics.reports import write_report
     from tests.factories import UserFactory
@@ -676,6 +679,27 @@ def main() -> int:
         with_xlsx.append(builds[-1] + xlsx_writes[-1])
     peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
+    greta_queries = queries["count"] // REPEAT
+
+    # The annual report of one year (with the year before, for the changes): the figures, and
+    # the Word document with its charts drawn, as `lantern report annual --format docx` does.
+    annual_builds, annual_docx = [], []
+    annual_queries = {"count": 0}
+    annual: dict[str, Any] = {}
+    for _run in range(REPEAT):
+        gc.collect()
+        queries["count"] = 0
+        start = time.perf_counter()
+        with connection.execute_wrapper(count_query):
+            annual = build_annual(ANNUAL_YEAR, {})
+        annual_builds.append(time.perf_counter() - start)
+        annual_queries["count"] = queries["count"]
+        target = io.BytesIO()
+        write_report(annual, "docx", target)
+        annual_docx.append(time.perf_counter() - start)
+        sizes["annual_docx_kb"] = round(len(target.getvalue()) / 1024, 1)
+    annual_peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
     # Python's own allocations during one more build; tracemalloc slows Python code ~2.5x,
     # which on SQLite includes Django's per-row date function, so a long build skips it.
     traced: dict[str, Any] = {"tracemalloc_build_peak_mb": None, "tracemalloc_build_seconds": None}
@@ -703,13 +727,21 @@ def main() -> int:
         "json_write_seconds": median(json_writes),
         "xlsx_write_seconds": median(xlsx_writes),
         "greta_build_runs_seconds": [round(value, 3) for value in builds],
-        "greta_queries": queries["count"] // REPEAT,
+        "greta_queries": greta_queries,
         "load_average_before": load_average,
         "tables": len(report["tables"]),
         "table_1_persons": sum(table_1["cells"][row]["total"] for row in table_1["rows"]),
         "violations": len(report["violations"]),
         **sizes,
+        "annual_year": ANNUAL_YEAR,
+        "annual_build_seconds": median(annual_builds),
+        "annual_docx_seconds": median(annual_docx),
+        "annual_docx_runs_seconds": [round(value, 3) for value in annual_docx],
+        "annual_queries": annual_queries["count"],
+        "annual_figures": sum(len(section["figures"]) for section in annual["sections"]),
+        "annual_violations": len(annual["violations"]),
         "peak_rss_mb": peak_rss_mb,
+        "annual_peak_rss_mb": annual_peak_rss_mb,
         "rss_after_load_mb": rss_after_load_mb,
         **traced,
     }
