@@ -56,6 +56,7 @@ from lantern.statistics.charts import annual_charts
 from lantern.statistics.reports import publishable, write_report
 from lantern.statistics.validation import validate
 from tests.register.conftest import staff
+from tests.statistics.conftest import STATISTICIAN
 
 pytestmark = pytest.mark.django_db
 
@@ -533,7 +534,7 @@ def test_the_annual_report_covers_one_year(register: None) -> None:
         call_command("report", "annual")
 
 
-def test_narrative_blocks_from_a_file(register: None, tmp_path: Path) -> None:
+def test_narrative_blocks_from_a_file(register: None, statistician: User, tmp_path: Path) -> None:
     narrative = tmp_path / "narrative.yaml"
     narrative.write_text(
         "legislation: |\n  The Law was amended on 1 March.\n\n  A second paragraph.\n"
@@ -543,7 +544,7 @@ def test_narrative_blocks_from_a_file(register: None, tmp_path: Path) -> None:
     target = tmp_path / "annual.json"
     call_command(
         "report", "annual", "--year", str(YEAR), "--narrative", str(narrative),
-        "--output", str(target),
+        "--user", STATISTICIAN, "--output", str(target),
     )  # fmt: skip
     report = json.loads(target.read_text(encoding="utf-8"))
     blocks = {block["id"]: block for block in report["narrative"]}
@@ -640,7 +641,7 @@ def test_the_docx_prints_each_figure_with_its_change_and_embeds_the_charts(
 
 
 def test_the_command_writes_each_format_and_public_hides_small_figures(
-    annual: dict[str, Any], az_pack: Path, tmp_path: Path
+    annual: dict[str, Any], statistician: User, tmp_path: Path
 ) -> None:
     for output_format in ("json", "xlsx", "docx"):
         target = tmp_path / f"annual.{output_format}"
@@ -665,6 +666,7 @@ def test_the_command_writes_each_format_and_public_hides_small_figures(
     assert len(document.inline_shapes) >= 6
     # The GRETA report is produced as before.
     call_command(
-        "report", "greta", "--from", "2022", "--to", "2023", "--output", str(tmp_path / "g.json")
-    )
+        "report", "greta", "--from", "2022", "--to", "2023", "--user", STATISTICIAN,
+        "--output", str(tmp_path / "g.json"),
+    )  # fmt: skip
     assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["report"] == "greta"

@@ -31,11 +31,12 @@ from lantern.statistics.docx_template import (
     render_annual_template,
 )
 from lantern.statistics.reports import publishable
+from tests.statistics.conftest import STATISTICIAN
 from tests.statistics.test_annual import EXPECTED, YEAR, register
 
 __all__ = ["register"]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("register")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("register", "statistician")]
 
 TABLE_IDS = [
     "facts", "ict_facts", "criminal_cases", "defendants", "cases_to_court", "persons_to_court",
@@ -56,7 +57,7 @@ def _starter(tmp_path: Path) -> Path:
 
 def _render(template: Path, target: Path, *extra: str) -> WordDocument:
     call_command(
-        "report", "annual", "--year", str(YEAR), "--format", "docx",
+        "report", "annual", "--year", str(YEAR), "--user", STATISTICIAN, "--format", "docx",
         "--template", str(template), "--output", str(target), *extra,
     )  # fmt: skip
     return Document(str(target))
@@ -295,7 +296,7 @@ def test_the_template_and_its_errors_speak_the_readers_language(tmp_path: Path) 
 def _refused(template: Path, output: Path, *extra: str) -> str:
     with pytest.raises(CommandError) as refused:
         call_command(
-            "report", "annual", "--year", str(YEAR), "--format", "docx",
+            "report", "annual", "--year", str(YEAR), "--user", STATISTICIAN, "--format", "docx",
             "--template", str(template), "--output", str(output), *extra,
         )  # fmt: skip
     assert not output.exists()
@@ -341,7 +342,7 @@ def test_unknown_placeholders_and_misplaced_blocks_are_all_listed_and_nothing_is
     output.write_bytes(b"earlier")
     with pytest.raises(CommandError):
         call_command(
-            "report", "annual", "--year", str(YEAR), "--format", "docx",
+            "report", "annual", "--year", str(YEAR), "--user", STATISTICIAN, "--format", "docx",
             "--template", str(template), "--output", str(output),
         )  # fmt: skip
     assert output.read_bytes() == b"earlier"
@@ -360,7 +361,7 @@ def test_a_template_that_is_not_a_word_document_is_refused(tmp_path: Path) -> No
     template = _starter(tmp_path)
     with pytest.raises(CommandError, match="--format docx"):
         call_command(
-            "report", "annual", "--year", str(YEAR), "--format", "xlsx",
+            "report", "annual", "--year", str(YEAR), "--user", STATISTICIAN, "--format", "xlsx",
             "--template", str(template), "--output", str(tmp_path / "a.xlsx"),
         )  # fmt: skip
     assert not (tmp_path / "a.xlsx").exists()

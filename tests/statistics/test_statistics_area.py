@@ -7,6 +7,8 @@ from itertools import product
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -47,6 +49,8 @@ def test_every_role_in_every_organisation(az_pack: Path) -> None:
         if policy.can_produce_statistics(user) != allowed:
             mismatches.append((role, code, "policy"))
         client = _client(user)
+        if _command_allows(user, output=Path(f"/nonexistent-{role}-{code}/g.json")) != allowed:
+            mismatches.append((role, code, "lantern report --user"))
         for url in (
             "/statistics/",
             f"/statistics/greta/?{PERIOD}",
@@ -58,6 +62,61 @@ def test_every_role_in_every_organisation(az_pack: Path) -> None:
             if (status == 200) != allowed or status not in (200, 404):
                 mismatches.append((role, code, url, status))
     assert mismatches == []
+
+
+def _command_allows(user: User, output: Path) -> bool:
+    """Whether `lantern report greta --user` produces exact figures for ``user``; a refusal is
+    decided before anything is built or written (the output's folder does not even exist)."""
+    try:
+        call_command(
+            "report", "greta", "--from", "2024", "--to", "2025", "--user", user.username,
+            "--output", str(output),
+        )  # fmt: skip
+    except CommandError as refused:
+        assert str(refused) == f"{user.username} may not produce statistics from the register"
+        return False
+    except FileNotFoundError:
+        return True  # allowed, built, and stopped only by the folder that is not there
+    return True
+
+
+def test_the_report_command_names_who_takes_exact_figures_and_logs_it(
+    az_pack: Path, tmp_path: Path
+) -> None:
+    statistician = UserFactory(
+        username="samir",
+        organisation=Organisation.objects.get(code="state-statistics-committee"),
+        roles=[Role.STATISTICIAN],
+    )
+    target = tmp_path / "greta.json"
+    with pytest.raises(CommandError, match="give --user USERNAME"):
+        call_command("report", "greta", "--from", "2024", "--to", "2025", "--output", str(target))
+    with pytest.raises(CommandError, match="nobody may not produce statistics"):
+        call_command(
+            "report", "greta", "--from", "2024", "--to", "2025", "--user", "nobody",
+            "--output", str(target),
+        )  # fmt: skip
+    assert not target.exists()
+    assert not AccessLogEntry.objects.filter(action=AccessAction.STATISTICS).exists()
+    call_command(
+        "report", "greta", "--from", "2024", "--to", "2025", "--user", "samir",
+        "--format", "xlsx", "--output", str(target.with_suffix(".xlsx")),
+    )  # fmt: skip
+    logged = AccessLogEntry.objects.get(action=AccessAction.STATISTICS)
+    assert (logged.user, logged.detail) == (statistician, "greta 2024-2025 xlsx (command)")
+    # Publishable output names no one and is not logged.
+    call_command(
+        "report", "greta", "--from", "2024", "--to", "2025", "--public", "--output", str(target)
+    )
+    assert target.exists()
+    assert AccessLogEntry.objects.filter(action=AccessAction.STATISTICS).count() == 1
+    statistician.is_active = False
+    statistician.save()
+    with pytest.raises(CommandError, match="samir may not produce statistics"):
+        call_command(
+            "report", "greta", "--from", "2024", "--to", "2025", "--user", "samir",
+            "--output", str(target),
+        )  # fmt: skip
 
 
 def test_a_statistician_reads_tables_downloads_them_and_exact_figures_are_logged(

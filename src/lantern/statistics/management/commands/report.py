@@ -9,6 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lantern.access import policy
+from lantern.access.models import AccessAction
+from lantern.access.services import record_access
+from lantern.core.models import User
 from lantern.statistics.annual import NarrativeError, read_narrative
 from lantern.statistics.docx_template import TemplateError, read_template, write_annual_template
 from lantern.statistics.reports import FORMATS, REPORTS, publishable, write_report
@@ -39,6 +43,11 @@ class Command(BaseCommand):
             "--public", action="store_true", help="hide small counts (the pack's threshold)"
         )
         parser.add_argument(
+            "--user",
+            help="the statistician or coordinator producing a report of exact figures; the "
+            "access log records it in their name (not needed with --public)",
+        )
+        parser.add_argument(
             "--narrative",
             help="annual report: a JSON or YAML file of the secretariat's text blocks "
             "(docs/reports.md)",
@@ -62,6 +71,7 @@ class Command(BaseCommand):
         narrative: str | None,
         template_of: str | None,
         template: str | None,
+        user: str | None,
         **options: Any,
     ) -> None:
         if report == "list":
@@ -103,16 +113,25 @@ class Command(BaseCommand):
                 template_data = read_template(Path(template))
             except TemplateError as error:
                 raise CommandError(str(error)) from None
-        if narrative is not None and kind.build_narrated is not None:
+        blocks = None
+        if narrative is not None:
             try:
                 blocks = read_narrative(Path(narrative))
             except NarrativeError as error:
                 raise CommandError(str(error)) from None
+        actor = None if public else self._statistician(user)
+        if blocks is not None and kind.build_narrated is not None:
             built = kind.build_narrated(last_year, blocks)
         else:
             built = kind.build(first_year, last_year)
         if public:
             built = publishable(built)
+        elif actor is not None:
+            record_access(
+                actor=actor,
+                action=AccessAction.STATISTICS,
+                detail=f"{report} {first_year}-{last_year} {output_format} (command)",
+            )
         target = Path(output) if output else sys.stdout.buffer
         try:
             write_report(built, output_format, target, template=template_data)
@@ -125,6 +144,22 @@ class Command(BaseCommand):
             if figures:
                 counted += f"{figures} figures, "
             self.stdout.write(f"Wrote {output} ({counted}{violations} violations).")
+
+    def _statistician(self, username: str | None) -> User:
+        """Exact figures leave Lantern in someone's name, from the command line as on the web."""
+        if not username:
+            raise CommandError(
+                _(
+                    "exact figures are recorded in the access log: give --user USERNAME (a "
+                    "statistician or the national coordinator), or --public"
+                )
+            )
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None or user.organisation is None or not policy.can_produce_statistics(user):
+            raise CommandError(
+                _("%(user)s may not produce statistics from the register") % {"user": username}
+            )
+        return user
 
     def _write_template(self, report: str | None, output: str | None) -> None:
         with_templates = [code for code, kind in REPORTS.items() if kind.outline is not None]
