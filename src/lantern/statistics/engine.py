@@ -33,8 +33,11 @@ from django.utils.translation import gettext as _
 
 from lantern.core.codes import code_labels
 from lantern.core.models import AgeBand
+from lantern.statistics import frame
+from lantern.statistics.frame import UNKNOWN
 
-UNKNOWN = "unknown"
+__all__ = ["UNKNOWN", "Breakdown", "Measure", "TableSpec", "build_table", "distinct"]
+
 Kind = Literal["exclusive", "multi"]
 
 
@@ -106,8 +109,18 @@ def year_of(model: type[Model], path: str) -> Any:
     return ExtractYear(path)
 
 
-def distinct(path: str) -> Callable[[], Count]:
-    return lambda: Count(path, distinct=True)
+@dataclass(frozen=True)
+class DistinctCount:
+    """Count distinct ``path`` (persons, cases...): the unit a frame keeps for each record."""
+
+    path: str
+
+    def __call__(self) -> Count:
+        return Count(self.path, distinct=True)
+
+
+def distinct(path: str) -> DistinctCount:
+    return DistinctCount(path)
 
 
 def age_band_expression(scheme: str, age_path: str) -> Callable[[], Expression]:
@@ -150,19 +163,24 @@ def build_table(spec: TableSpec, years: Sequence[int]) -> dict[str, Any]:
     )
     cells: dict[str, dict[str, Any]] = {row: {"total": _cell(None, spec.amounts)} for row in rows}
     columns: list[dict[str, Any]] = [{"id": "total", "label": spec.total_label or _("Total")}]
-    for found in base.values("row").annotate(n=spec.count()).order_by():
-        cells[str(found["row"])]["total"] = _cell(found["n"], spec.amounts)
-    groups = []
+    groups = [
+        {
+            "id": breakdown.id,
+            "label": breakdown.label,
+            "kind": breakdown.kind,
+            "total": breakdown.total,
+        }
+        for breakdown in spec.breakdowns
+    ]
+    in_frame = _counted_in_frame(base, spec)
+    totals, found = in_frame if in_frame is not None else (_counted_directly(base, spec), {})
+    for row, count in totals.items():
+        cells[row]["total"] = _cell(count, spec.amounts)
     for breakdown in spec.breakdowns:
-        groups.append(
-            {
-                "id": breakdown.id,
-                "label": breakdown.label,
-                "kind": breakdown.kind,
-                "total": breakdown.total,
-            }
-        )
-        columns += _breakdown_columns(base, spec, breakdown, cells)
+        counts = found.get(breakdown.id)
+        if counts is None:
+            counts = _direct_counts(base, spec, breakdown)
+        columns += _breakdown_columns(spec, breakdown, counts, cells)
     for measure in spec.measures():
         columns.append({"id": measure.id, "label": measure.label})
         for row in rows:
@@ -202,9 +220,37 @@ def _totals_first(
     return ordered + list(moved.values())
 
 
-def _breakdown_columns(
-    base: QuerySet[Any], spec: TableSpec, breakdown: Breakdown, cells: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _counted_in_frame(
+    base: QuerySet[Any], spec: TableSpec
+) -> tuple[dict[str, Any], dict[str, frame.Counts]] | None:
+    """The totals and the breakdowns a frame serves, or None when the table counts something
+    other than distinct units (a sum of amounts)."""
+    if not isinstance(spec.count, DistinctCount):
+        return None
+    framed = [breakdown for breakdown in spec.breakdowns if breakdown.count is None]
+    single = [breakdown for breakdown in framed if breakdown.kind == "exclusive"]
+    found: dict[str, frame.Counts] = {}
+    with frame.frame_of(base, spec.count.path, [b.value() for b in single]) as materialised:
+        totals = frame.totals(materialised)
+        for breakdown, counts in zip(single, frame.single_valued(materialised), strict=True):
+            found[breakdown.id] = counts
+        for breakdown in framed:
+            if breakdown.kind == "multi":
+                found[breakdown.id] = frame.multi_valued(
+                    materialised, base.model, breakdown.value()
+                )
+    return totals, found
+
+
+def _counted_directly(base: QuerySet[Any], spec: TableSpec) -> dict[str, Any]:
+    """The total per row, straight from the population (one pass)."""
+    return {
+        str(found["row"]): found["n"]
+        for found in base.values("row").annotate(n=spec.count()).order_by()
+    }
+
+
+def _direct_counts(base: QuerySet[Any], spec: TableSpec, breakdown: Breakdown) -> frame.Counts:
     value = breakdown.value()
     expression = F(value) if isinstance(value, str) else value
     found = (
@@ -213,11 +259,17 @@ def _breakdown_columns(
         .annotate(n=(breakdown.count or spec.count)())
         .order_by()
     )
-    counts: dict[tuple[str, str], Any] = {}
+    counts: frame.Counts = {}
     for item in found:
         code = item["value"] if item["value"] not in (None, "") else UNKNOWN
         key = (str(item["row"]), str(code))
         counts[key] = counts.get(key, 0) + (item["n"] or 0)
+    return counts
+
+
+def _breakdown_columns(
+    spec: TableSpec, breakdown: Breakdown, counts: frame.Counts, cells: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     labels = code_labels(breakdown.code_list) if breakdown.code_list else {}
     if breakdown.labels is not None:
         labels = breakdown.labels()
