@@ -7,6 +7,7 @@ reader of the output knows without reading this file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Case as CaseWhen
@@ -36,7 +37,12 @@ from lantern.assistance.models import (
     ShelterStay,
 )
 from lantern.core.models import Jurisdiction, Organisation
-from lantern.justice.models import Conviction, CriminalCase
+from lantern.justice.models import (
+    Conviction,
+    CriminalCase,
+    ProceduralRole,
+    VictimRole,
+)
 from lantern.nrm.models import LegalRepresentative, ReflectionPeriod
 from lantern.register.models import Case
 from lantern.statistics.engine import (
@@ -51,7 +57,10 @@ from lantern.statistics.engine import (
 from lantern.statistics.validation import validate
 
 GRETA_AGES = "greta"
-SHORT_SENTENCE_MONTHS = 84  # GRETA Table 10: "1 to 7 years" and "7 to 12 years"
+# GRETA Table 10's bands: "1 to 7 years" up to 84 months, "7 to 12 years" from 84 to 144.
+YEAR_MONTHS = 12
+SHORT_SENTENCE_MONTHS = 84
+LONG_SENTENCE_MONTHS = 144
 
 
 def _victim_breakdowns(prefix: str = "", *, scope: bool = True) -> list[Breakdown]:
@@ -346,15 +355,25 @@ def _table_8() -> TableSpec:
     )
 
 
+def _victims_in_case() -> Count:
+    """Victims, not witnesses, of the criminal case."""
+    return Count("victims__case__person", distinct=True, filter=Q(victims__role=VictimRole.VICTIM))
+
+
+def _accused_in_case() -> Count:
+    """Accused persons: GRETA's column; suspects not yet charged are not counted."""
+    return Count("accused__accused", distinct=True, filter=Q(accused__role=ProceduralRole.ACCUSED))
+
+
 def _table_9() -> TableSpec:
-    def by_form(group: str, label: str, count: str) -> Breakdown:
+    def by_form(group: str, label: str, count: Callable[[], Count]) -> Breakdown:
         return Breakdown(
             group,
             label,
             "multi",
             lambda: "exploitation_forms__code",
             code_list="forms_of_exploitation",
-            count=distinct(count),
+            count=count,
             total=group,
         )
 
@@ -378,12 +397,12 @@ def _table_9() -> TableSpec:
                 lambda: "exploitation_forms__code",
                 code_list="forms_of_exploitation",
             ),
-            by_form("victims", _("Victims by form of exploitation"), "victims__case__person"),
-            by_form("accused", _("Accused persons by form of exploitation"), "accused__accused"),
+            by_form("victims", _("Victims by form of exploitation"), _victims_in_case),
+            by_form("accused", _("Accused persons by form of exploitation"), _accused_in_case),
         ],
         measures=lambda: [
-            Measure("victims", _("Victims"), distinct("victims__case__person")),
-            Measure("accused", _("Accused persons"), distinct("accused__accused")),
+            Measure("victims", _("Victims"), _victims_in_case),
+            Measure("accused", _("Accused persons"), _accused_in_case),
         ],
     )
 
@@ -431,7 +450,12 @@ def _table_10() -> TableSpec:
                 _("Duration"),
                 "exclusive",
                 _duration_band,
-                values=[("1-7", _("1 to 7 years")), ("7-12", _("7 to 12 years"))],
+                values=[
+                    ("under-1", _("Under 1 year")),
+                    ("1-7", _("1 to 7 years")),
+                    ("7-12", _("7 to 12 years")),
+                    ("over-12", _("Over 12 years")),
+                ],
             ),
             Breakdown(
                 "citizenship",
@@ -476,9 +500,14 @@ def _child_victim() -> Any:
 
 
 def _duration_band() -> Any:
+    """GRETA's bands, "1 to 7 years" and "7 to 12 years", and the lengths on either side of
+    them, so that a six-month or a fifteen-year sentence is not printed in a band it is not in;
+    a sentence with no length (a fine) is "not recorded"."""
     return CaseWhen(
+        When(duration_months__lt=YEAR_MONTHS, then=Value("under-1")),
         When(duration_months__lt=SHORT_SENTENCE_MONTHS, then=Value("1-7")),
-        When(duration_months__gte=SHORT_SENTENCE_MONTHS, then=Value("7-12")),
+        When(duration_months__lte=LONG_SENTENCE_MONTHS, then=Value("7-12")),
+        When(duration_months__gt=LONG_SENTENCE_MONTHS, then=Value("over-12")),
         default=Value("unknown"),
     )
 
@@ -530,10 +559,16 @@ def _assisted() -> TableSpec:
 def _received_assistance() -> Q:
     """Any help recorded for the case, tested per case: joining the four kinds of help would
     multiply each case by its payments times its services times its stays before counting."""
-    kinds = (Payment, ServiceDelivered, ShelterStay, LegalAid)
+    help_to_the_victim = (
+        Payment.objects.all(),
+        # A service to the victim's child is the child's (the annual report counts it apart).
+        ServiceDelivered.objects.filter(family_member__isnull=True),
+        ShelterStay.objects.all(),
+        LegalAid.objects.all(),
+    )
     found = Q()
-    for model in kinds:
-        found |= Q(Exists(model.objects.filter(case=OuterRef("pk"))))
+    for kind in help_to_the_victim:
+        found |= Q(Exists(kind.filter(case=OuterRef("pk"))))
     return found
 
 
