@@ -52,6 +52,7 @@ from lantern.statistics.engine import (
     build_table,
     distinct,
 )
+from lantern.statistics.frame import reporting
 from lantern.statistics.greta import legal_aid_table
 from lantern.statistics.validation import validate
 
@@ -1072,7 +1073,8 @@ def _years(spec: TableSpec, year: int) -> list[int]:
 def build_annual(year: int, narrative: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The annual report for ``year`` compared with the year before, validated."""
     specs = [table() for table in TABLES]
-    tables = [build_table(spec, _years(spec, year)) for spec in specs]
+    with reporting():
+        tables = [build_table(spec, _years(spec, year)) for spec in specs]
     by_id = {table["id"]: table for table in tables}
     report: dict[str, Any] = {
         "report": "annual",

@@ -228,18 +228,35 @@ def _counted_in_frame(
     if not isinstance(spec.count, DistinctCount):
         return None
     framed = [breakdown for breakdown in spec.breakdowns if breakdown.count is None]
-    single = [breakdown for breakdown in framed if breakdown.kind == "exclusive"]
+    values = {breakdown.id: breakdown.value() for breakdown in framed}
+    # A column of the record itself, or reached through foreign keys, is one value per record
+    # and goes in the frame; a path through a to-many relation (forms) is joined to it.
+    single = [b for b in framed if not _reaches_many(base.model, values[b.id])]
     found: dict[str, frame.Counts] = {}
-    with frame.frame_of(base, spec.count.path, [b.value() for b in single]) as materialised:
+    with frame.frame_of(base, spec.count.path, [values[b.id] for b in single]) as materialised:
         totals = frame.totals(materialised)
         for breakdown, counts in zip(single, frame.single_valued(materialised), strict=True):
             found[breakdown.id] = counts
         for breakdown in framed:
-            if breakdown.kind == "multi":
+            if breakdown not in single:
                 found[breakdown.id] = frame.multi_valued(
-                    materialised, base.model, breakdown.value()
+                    materialised, base.model, values[breakdown.id]
                 )
     return totals, found
+
+
+def _reaches_many(model: type[Model], value: Any) -> bool:
+    """Whether ``value`` (a path) crosses a relation with several records per record."""
+    if not isinstance(value, str):
+        return False  # an expression over the record's own columns
+    for name in value.split("__"):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
 
 
 def _counted_directly(base: QuerySet[Any], spec: TableSpec) -> dict[str, Any]:

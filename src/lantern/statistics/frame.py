@@ -24,10 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
 UNKNOWN = "unknown"  # the code of a record with no value
+REPORT_WORK_MEM = "64MB"  # per sort or hash of one query; a report runs one query at a time
 Counts = dict[tuple[str, str], Any]
 _names = itertools.count(1)
 
@@ -64,6 +65,10 @@ def frame_of(base: QuerySet[Any], unit: str, values: Sequence[Any]) -> Iterator[
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {_quoted(table)} AS {select}", params)
         try:
+            if connection.vendor == "postgresql":
+                # Autovacuum never sees a temporary table: without statistics the planner
+                # guesses its size and sorts where hashing would do.
+                cursor.execute(f"ANALYZE {_quoted(table)}")
             cursor.execute(
                 f'SELECT 1 FROM {_quoted(table)} GROUP BY "row", "unit" HAVING COUNT(*) > 1 LIMIT 1'
             )
@@ -71,6 +76,20 @@ def frame_of(base: QuerySet[Any], unit: str, values: Sequence[Any]) -> Iterator[
             yield Frame(table, columns, unique)
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_quoted(table)}")
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """One transaction for a report's queries, with room to hash its groups in memory.
+
+    PostgreSQL's default of 4 MB per sort or hash spills a million-row grouping to disk; the
+    setting lasts until the transaction ends. SQLite has no such limit.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        yield
 
 
 def totals(frame: Frame) -> dict[str, Any]:
@@ -119,6 +138,9 @@ def _in_one_pass(frame: Frame) -> list[Counts]:
 
 def multi_valued(frame: Frame, model: type[Any], value: Any) -> Counts:
     """Distinct units per (row, value) when a record has several values (a join)."""
+    direct = _records_holding(model, value)
+    if direct is not None:
+        return _joined_directly(frame, *direct)
     expression = F(value) if isinstance(value, str) else value
     related = model._default_manager.annotate(owner=F("pk"), value=expression).values(
         "owner", "value"
@@ -130,6 +152,41 @@ def multi_valued(frame: Frame, model: type[Any], value: Any) -> Counts:
             f'FROM {_quoted(frame.table)} f JOIN ({select}) v ON v."owner" = f."key" '
             f'GROUP BY f."row", v."value"',
             params,
+        )
+        return _counted(cursor.fetchall())
+
+
+def _records_holding(model: type[Any], value: Any) -> tuple[Any, str, str, bool] | None:
+    """For ``forms__code``, where the forms table points at the record and holds the code:
+    that table, its pointer and value columns, and whether a record holds a value only once."""
+    if not isinstance(value, str) or value.count("__") != 1:
+        return None
+    relation_name, column_name = value.split("__")
+    relation = model._meta.get_field(relation_name)
+    if not relation.one_to_many:
+        return None
+    related = relation.related_model
+    column = related._meta.get_field(column_name)
+    if column.is_relation:
+        return None
+    pointer = relation.field
+    once = any(
+        set(getattr(constraint, "fields", ())) == {pointer.name, column.name}
+        and getattr(constraint, "condition", None) is None
+        for constraint in related._meta.constraints
+    )
+    return related._meta.db_table, pointer.column, column.column, once
+
+
+def _joined_directly(frame: Frame, table: str, pointer: str, column: str, once: bool) -> Counts:
+    # When no unit repeats in a year and a record holds each value once, each joined row is a
+    # different unit: COUNT(*) without sorting.
+    aggregate = "COUNT(*)" if once and frame.unique else 'COUNT(DISTINCT f."unit")'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT f."row", v.{_quoted(column)}, {aggregate} '
+            f"FROM {_quoted(frame.table)} f LEFT JOIN {_quoted(table)} v "
+            f'ON v.{_quoted(pointer)} = f."key" GROUP BY f."row", v.{_quoted(column)}'
         )
         return _counted(cursor.fetchall())
 

@@ -54,6 +54,7 @@ from lantern.statistics.engine import (
     build_table,
     distinct,
 )
+from lantern.statistics.frame import reporting
 from lantern.statistics.validation import validate
 
 GRETA_AGES = "greta"
@@ -613,6 +614,8 @@ def build_greta(first_year: int, last_year: int) -> dict[str, Any]:
     if first_year > last_year:
         raise ValueError(_("The first year comes after the last year."))
     years = list(range(first_year, last_year + 1))
+    with reporting():
+        tables = [build_table(spec(), years) for spec in TABLES]
     report: dict[str, Any] = {
         "report": "greta",
         "title": _("GRETA questionnaire, Part III: statistics"),
@@ -620,7 +623,7 @@ def build_greta(first_year: int, last_year: int) -> dict[str, Any]:
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "jurisdiction": Jurisdiction.objects.values_list("country", flat=True).first() or "",
         "public": False,
-        "tables": [build_table(spec(), years) for spec in TABLES],
+        "tables": tables,
         "relations": relations(),
         "notes": [
             _(
