@@ -9,6 +9,7 @@ count her twice), with different forms and places in each case.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from lantern.core.models import User
 from lantern.statistics import annual, greta
@@ -68,3 +69,19 @@ def test_a_person_identified_twice_in_a_year_is_one_person_of_each_value_she_had
     # ...and under both places, because each of her cases has one.
     assert (table_1["place.domestic"], table_1["place.transnational"]) == (2, 2)
     assert (table_1["method.proactive"], table_1["method.reactive"]) == (3, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_holds_no_write_lock_on_sqlite_and_hashes_in_memory_on_postgresql() -> None:
+    with reporting():
+        if connection.vendor == "sqlite":
+            # A transaction here would take the write lock for the whole report.
+            assert not connection.in_atomic_block
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW work_mem")
+                assert cursor.fetchone() == ("64MB",)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            assert cursor.fetchone() != ("64MB",)  # only for the report's transaction

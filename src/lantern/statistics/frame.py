@@ -80,15 +80,19 @@ def frame_of(base: QuerySet[Any], unit: str, values: Sequence[Any]) -> Iterator[
 
 @contextmanager
 def reporting() -> Iterator[None]:
-    """One transaction for a report's queries, with room to hash its groups in memory.
+    """Room to hash a report's groups in memory, on PostgreSQL.
 
-    PostgreSQL's default of 4 MB per sort or hash spills a million-row grouping to disk; the
-    setting lasts until the transaction ends. SQLite has no such limit.
+    PostgreSQL's default of 4 MB per sort or hash spills a million-row grouping to disk;
+    ``SET LOCAL`` lasts until the transaction ends, so the report runs in one. SQLite has no
+    such limit, and its transactions here take the write lock (``transaction_mode``
+    IMMEDIATE): a report there runs outside one, so that nobody's writes wait for it.
     """
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         yield
 
 
