@@ -21,6 +21,7 @@ from django.db.models import (
     DateTimeField,
     Expression,
     F,
+    FilteredRelation,
     IntegerField,
     Model,
     Q,
@@ -119,6 +120,20 @@ class DistinctCount:
         return Count(self.path, distinct=True)
 
 
+@dataclass(frozen=True)
+class LinkedCount:
+    """Count distinct ``unit`` among the records linked through ``relation`` that meet
+    ``condition``: the victims, not the witnesses, of a criminal case. Breakdowns and measures
+    that count the same links share one frame of them."""
+
+    relation: str
+    unit: str
+    condition: Q
+
+    def __call__(self) -> Count:
+        return Count(f"{self.relation}__{self.unit}", distinct=True, filter=self.condition)
+
+
 def distinct(path: str) -> DistinctCount:
     return DistinctCount(path)
 
@@ -177,6 +192,14 @@ def build_table(spec: TableSpec, years: Sequence[int], *, framed: bool = True) -
     ]
     in_frame = _counted_in_frame(base, spec) if framed else None
     totals, found = in_frame if in_frame is not None else (_counted_directly(base, spec), {})
+    linked_totals: dict[str, dict[str, Any]] = {}
+    if framed:
+        for linked in _link_counts(spec):
+            linked_found, linked_total = _counted_through_links(base, spec, linked)
+            found.update(linked_found)
+            for measure in spec.measures():
+                if measure.aggregate == linked:
+                    linked_totals[measure.id] = linked_total
     for row, count in totals.items():
         cells[row]["total"] = _cell(count, spec.amounts)
     for breakdown in spec.breakdowns:
@@ -188,8 +211,14 @@ def build_table(spec: TableSpec, years: Sequence[int], *, framed: bool = True) -
         columns.append({"id": measure.id, "label": measure.label})
         for row in rows:
             cells[row][measure.id] = _cell(None, spec.amounts)
-        for found in base.values("row").annotate(n=measure.aggregate()).order_by():
-            cells[str(found["row"])][measure.id] = _cell(found["n"], spec.amounts)
+        measured = linked_totals.get(measure.id)
+        if measured is None:
+            measured = {
+                str(item["row"]): item["n"]
+                for item in base.values("row").annotate(n=measure.aggregate()).order_by()
+            }
+        for row, count in measured.items():
+            cells[row][measure.id] = _cell(count, spec.amounts)
     columns = _totals_first(columns, groups)
     return {
         "id": spec.id,
@@ -246,6 +275,40 @@ def _counted_in_frame(
                     materialised, base.model, values[breakdown.id]
                 )
     return totals, found
+
+
+def _link_counts(spec: TableSpec) -> list[LinkedCount]:
+    """The different links the table's breakdowns and measures count, each once."""
+    found: list[LinkedCount] = []
+    candidates = [b.count for b in spec.breakdowns] + [m.aggregate for m in spec.measures()]
+    for candidate in candidates:
+        if isinstance(candidate, LinkedCount) and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _counted_through_links(
+    base: QuerySet[Any], spec: TableSpec, linked: LinkedCount
+) -> tuple[dict[str, frame.Counts], dict[str, Any]]:
+    """The breakdowns that count ``linked``, and its total per row, from one frame of links."""
+    links = base.annotate(
+        lantern_linked=FilteredRelation(linked.relation, condition=linked.condition)
+    ).filter(**{f"lantern_linked__{linked.unit}__isnull": False})
+    counted = [b for b in spec.breakdowns if b.count == linked]
+    values = {breakdown.id: breakdown.value() for breakdown in counted}
+    single = [b for b in counted if not _reaches_many(base.model, values[b.id])]
+    found: dict[str, frame.Counts] = {}
+    unit = f"lantern_linked__{linked.unit}"
+    with frame.frame_of(links, unit, [values[b.id] for b in single]) as materialised:
+        totals = frame.totals(materialised)
+        for breakdown, counts in zip(single, frame.single_valued(materialised), strict=True):
+            found[breakdown.id] = counts
+        for breakdown in counted:
+            if breakdown not in single:
+                found[breakdown.id] = frame.multi_valued(
+                    materialised, base.model, values[breakdown.id]
+                )
+    return found, totals
 
 
 def _reaches_many(model: type[Model], value: Any) -> bool:

@@ -7,7 +7,6 @@ reader of the output knows without reading this file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Case as CaseWhen
@@ -47,6 +46,7 @@ from lantern.nrm.models import LegalRepresentative, ReflectionPeriod
 from lantern.register.models import Case
 from lantern.statistics.engine import (
     Breakdown,
+    LinkedCount,
     Measure,
     TableSpec,
     age_band_expression,
@@ -356,18 +356,18 @@ def _table_8() -> TableSpec:
     )
 
 
-def _victims_in_case() -> Count:
+def _victims_in_case() -> LinkedCount:
     """Victims, not witnesses, of the criminal case."""
-    return Count("victims__case__person", distinct=True, filter=Q(victims__role=VictimRole.VICTIM))
+    return LinkedCount("victims", "case__person", Q(victims__role=VictimRole.VICTIM))
 
 
-def _accused_in_case() -> Count:
+def _accused_in_case() -> LinkedCount:
     """Accused persons: GRETA's column; suspects not yet charged are not counted."""
-    return Count("accused__accused", distinct=True, filter=Q(accused__role=ProceduralRole.ACCUSED))
+    return LinkedCount("accused", "accused", Q(accused__role=ProceduralRole.ACCUSED))
 
 
 def _table_9() -> TableSpec:
-    def by_form(group: str, label: str, count: Callable[[], Count]) -> Breakdown:
+    def by_form(group: str, label: str, count: LinkedCount) -> Breakdown:
         return Breakdown(
             group,
             label,
@@ -398,12 +398,12 @@ def _table_9() -> TableSpec:
                 lambda: "exploitation_forms__code",
                 code_list="forms_of_exploitation",
             ),
-            by_form("victims", _("Victims by form of exploitation"), _victims_in_case),
-            by_form("accused", _("Accused persons by form of exploitation"), _accused_in_case),
+            by_form("victims", _("Victims by form of exploitation"), _victims_in_case()),
+            by_form("accused", _("Accused persons by form of exploitation"), _accused_in_case()),
         ],
         measures=lambda: [
-            Measure("victims", _("Victims"), _victims_in_case),
-            Measure("accused", _("Accused persons"), _accused_in_case),
+            Measure("victims", _("Victims"), _victims_in_case()),
+            Measure("accused", _("Accused persons"), _accused_in_case()),
         ],
     )
 
