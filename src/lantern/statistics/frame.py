@@ -60,6 +60,8 @@ def frame_of(base: QuerySet[Any], unit: str, values: Sequence[Any]) -> Iterator[
             for column, value in zip(columns, values, strict=True)
         },
     ).values("row", "unit", "key", *columns)
+    # A model's default ordering would make SQLite walk the date index row by row.
+    projection = projection.order_by()
     select, params = projection.query.sql_with_params()
     table = f"lantern_frame_{next(_names)}"
     with connection.cursor() as cursor:
@@ -146,8 +148,10 @@ def multi_valued(frame: Frame, model: type[Any], value: Any) -> Counts:
     if direct is not None:
         return _joined_directly(frame, *direct)
     expression = F(value) if isinstance(value, str) else value
-    related = model._default_manager.annotate(owner=F("pk"), value=expression).values(
-        "owner", "value"
+    related = (
+        model._default_manager.annotate(owner=F("pk"), value=expression)
+        .values("owner", "value")
+        .order_by()
     )
     select, params = related.query.sql_with_params()
     with connection.cursor() as cursor:
