@@ -266,7 +266,7 @@ def _counted_in_frame(
     single = [b for b in framed if not _reaches_many(base.model, values[b.id])]
     found: dict[str, frame.Counts] = {}
     with frame.frame_of(base, spec.count.path, [values[b.id] for b in single]) as materialised:
-        totals = frame.totals(materialised)
+        totals = materialised.totals
         for breakdown, counts in zip(single, frame.single_valued(materialised), strict=True):
             found[breakdown.id] = counts
         for breakdown in framed:
@@ -300,7 +300,7 @@ def _counted_through_links(
     found: dict[str, frame.Counts] = {}
     unit = f"lantern_linked__{linked.unit}"
     with frame.frame_of(links, unit, [values[b.id] for b in single]) as materialised:
-        totals = frame.totals(materialised)
+        totals = materialised.totals
         for breakdown, counts in zip(single, frame.single_valued(materialised), strict=True):
             found[breakdown.id] = counts
         for breakdown in counted:

@@ -38,6 +38,7 @@ class Frame:
     table: str
     columns: Sequence[str]  # one per single-valued breakdown, in order: b0, b1...
     unique: bool  # no unit occurs twice in a year
+    totals: dict[str, Any]  # distinct units per year
 
     @property
     def aggregate(self) -> str:
@@ -71,11 +72,14 @@ def frame_of(base: QuerySet[Any], unit: str, values: Sequence[Any]) -> Iterator[
                 # Autovacuum never sees a temporary table: without statistics the planner
                 # guesses its size and sorts where hashing would do.
                 cursor.execute(f"ANALYZE {_quoted(table)}")
+            # The totals, and in the same pass whether any unit repeats within a year.
             cursor.execute(
-                f'SELECT 1 FROM {_quoted(table)} GROUP BY "row", "unit" HAVING COUNT(*) > 1 LIMIT 1'
+                f'SELECT "row", COUNT(*), COUNT(DISTINCT "unit") FROM {_quoted(table)} '
+                'GROUP BY "row"'
             )
-            unique = cursor.fetchone() is None
-            yield Frame(table, columns, unique)
+            found = cursor.fetchall()
+            unique = all(records == units for _row, records, units in found)
+            yield Frame(table, columns, unique, {str(row): units for row, _n, units in found})
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_quoted(table)}")
 
@@ -96,14 +100,6 @@ def reporting() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         yield
-
-
-def totals(frame: Frame) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "row", {frame.aggregate} FROM {_quoted(frame.table)} GROUP BY "row"'
-        )
-        return {str(row): count for row, count in cursor.fetchall()}
 
 
 def single_valued(frame: Frame) -> list[Counts]:
