@@ -274,6 +274,8 @@ LOGGING = {
 
 # Deadline reminders go out this many hours before a deadline is due (`lantern deadlines check`).
 DEADLINE_REMINDER_HOURS = env_int("LANTERN_DEADLINE_REMINDER_HOURS", 6, minimum=1)
+# Database connections a report's tables are counted on at once (statistics/parallel.py).
+REPORT_WORKERS = env_int("LANTERN_REPORT_WORKERS", 2, minimum=1)
 # The address staff use, for links in e-mails.
 LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", "http://127.0.0.1:8000")
 

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,8 @@ from lantern.statistics.engine import (
     build_table,
     distinct,
 )
-from lantern.statistics.frame import reporting
 from lantern.statistics.greta import legal_aid_table
+from lantern.statistics.parallel import build_all
 from lantern.statistics.validation import validate
 
 ANNUAL_AGES = "annual_report"
@@ -1073,8 +1074,7 @@ def _years(spec: TableSpec, year: int) -> list[int]:
 def build_annual(year: int, narrative: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The annual report for ``year`` compared with the year before, validated."""
     specs = [table() for table in TABLES]
-    with reporting():
-        tables = [build_table(spec, _years(spec, year)) for spec in specs]
+    tables = build_all([partial(build_table, spec, _years(spec, year)) for spec in specs])
     by_id = {table["id"]: table for table in tables}
     report: dict[str, Any] = {
         "report": "annual",

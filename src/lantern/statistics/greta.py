@@ -7,6 +7,7 @@ reader of the output knows without reading this file.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import Case as CaseWhen
@@ -54,7 +55,7 @@ from lantern.statistics.engine import (
     build_table,
     distinct,
 )
-from lantern.statistics.frame import reporting
+from lantern.statistics.parallel import build_all
 from lantern.statistics.validation import validate
 
 GRETA_AGES = "greta"
@@ -614,8 +615,7 @@ def build_greta(first_year: int, last_year: int) -> dict[str, Any]:
     if first_year > last_year:
         raise ValueError(_("The first year comes after the last year."))
     years = list(range(first_year, last_year + 1))
-    with reporting():
-        tables = [build_table(spec(), years) for spec in TABLES]
+    tables = build_all([partial(build_table, spec(), years) for spec in TABLES])
     report: dict[str, Any] = {
         "report": "greta",
         "title": _("GRETA questionnaire, Part III: statistics"),
