@@ -1083,6 +1083,11 @@ def _hand_made(path: Path, **changes: Any) -> Path:
                     {"id": "form.labour", "label": "Forced labour", "group": "form"},
                     {"id": "age.child", "label": "Child", "group": "age"},
                     {"id": "age.adult", "label": "Adult", "group": "age"},
+                    {
+                        "id": "form.sexual.percent",
+                        "label": "Sexual exploitation, %",
+                        "percent": {"part": "form.sexual", "of": "total"},
+                    },
                 ],
                 "groups": [
                     {"id": "form", "label": "Form", "kind": "exclusive", "total": "total"},
@@ -1095,6 +1100,7 @@ def _hand_made(path: Path, **changes: Any) -> Path:
                         "form.labour": 2,
                         "age.child": 3,
                         "age.adult": 88,
+                        "form.sexual.percent": changes.get("percent", "97.8"),  # 89 of 91
                     }
                 },
             },
@@ -1133,10 +1139,20 @@ def test_validate_lists_each_contradiction_and_exits_non_zero(tmp_path: Path) ->
         line.startswith("table_3\t2023\ttotal\t") and "exceeds table_1 age.child = 3" in line
         for line in lines
     ), wrong.stdout
-    assert "2 contradictions" in wrong.stderr
+    # 97.8% was right for 89 of 91, not for the 90 typed over it.
+    assert any(
+        line.startswith("table_1\t2023\tform.sexual.percent,form.sexual,total\t")
+        and "97.8% is not 90 of 91 (98.9%)" in line
+        for line in lines
+    ), wrong.stdout
+    assert "3 contradictions" in wrong.stderr
     consistent = _validate(_hand_made(tmp_path / "right.json"))
     assert consistent.returncode == 0, consistent.stdout + consistent.stderr
     assert "every table is consistent" in consistent.stdout
+    # A percentage is right to the precision it is printed with.
+    for printed, right in (("98", True), (97.8, True), ("97", False), ("97.9", False)):
+        checked = _validate(_hand_made(tmp_path / "p.json", percent=printed))
+        assert (checked.returncode == 0) == right, (printed, checked.stdout)
 
 
 def test_a_suspect_not_yet_charged_is_not_counted_among_the_accused_in_table_9(

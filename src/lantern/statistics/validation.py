@@ -57,7 +57,46 @@ def _check_table(table: dict[str, Any]) -> list[dict[str, Any]]:
                 )
         for group in table.get("groups", []):
             found += _check_group(table_id, str(row), row_cells, group, columns)
+        for column in columns:
+            if isinstance(column.get("percent"), dict):
+                found += _check_percentage(table_id, str(row), row_cells, column)
     return found
+
+
+def _check_percentage(
+    table_id: str, row: str, row_cells: dict[str, Any], column: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A printed percentage agrees with its counts to the precision it is printed with:
+    "33.3" for 1 of 3 is right, "33" is right, "34" is not."""
+    part_id, whole_id = column["percent"].get("part"), column["percent"].get("of")
+    printed, part, whole = (
+        _number(row_cells.get(column["id"])),
+        _number(row_cells.get(part_id)),
+        _number(row_cells.get(whole_id)),
+    )
+    if printed is None or part is None or whole is None:
+        return []  # a suppressed or missing cell: nothing to compare
+    exact = part * 100 / whole if whole else Decimal(0)
+    exponent = printed.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if abs(printed - exact) <= Decimal(5) / Decimal(10) ** (places + 1):
+        return []
+    return [
+        _violation(
+            "percentage",
+            table_id,
+            row,
+            [column["id"], str(part_id), str(whole_id)],
+            _("%(column)s: %(printed)s%% is not %(part)s of %(whole)s (%(exact)s%%)")
+            % {
+                "column": column.get("label", column["id"]),
+                "printed": _show(printed),
+                "part": _show(part),
+                "whole": _show(whole),
+                "exact": _show(exact.quantize(Decimal(1) / Decimal(10) ** max(places, 1))),
+            },
+        )
+    ]
 
 
 def _check_group(
