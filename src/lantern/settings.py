@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lantern.hotline",
     "lantern.justice",
     "lantern.statistics",
+    "lantern.exchange",
 ]
 
 MIDDLEWARE = [

@@ -142,3 +142,15 @@ def test_the_deadline_queue_and_the_national_counts(role: Role) -> None:
     assert client.get("/api/v1/deadlines/counts/").status_code == (
         200 if role in DEADLINE_COUNT_ROLES else 404
     )
+
+
+STATISTICS_ROLES = {Role.COORDINATOR, Role.STATISTICIAN}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_statistics_and_external_records_are_for_statisticians_and_the_coordinator(
+    role: Role,
+) -> None:
+    user = persona(role)
+    assert policy.can_produce_statistics(user) is (role in STATISTICS_ROLES)
+    assert policy.can_import_external_statistics(user) is (role in STATISTICS_ROLES)

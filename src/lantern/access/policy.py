@@ -415,6 +415,12 @@ def can_reveal_accused_identity(user: AnyUser, *, second_factor_verified: bool) 
 # --- Statistics -----------------------------------------------------------------------------------
 
 
+def can_import_external_statistics(user: AnyUser) -> bool:
+    """Anonymous records of other sources (CTDC) for statistics: statisticians and the
+    coordinator's secretariat, who answer for the figures built on them."""
+    return can_see_aggregate_totals(user)
+
+
 def can_produce_statistics(user: AnyUser) -> bool:
     """Reports from the register (aggregates only): statisticians and the coordinator's secretariat."""
     return can_see_aggregate_totals(user)
