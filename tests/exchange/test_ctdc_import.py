@@ -19,6 +19,7 @@ from lantern.core.models import Organisation, Role, User
 from lantern.exchange.ctdc import FORMS, REQUIRED
 from lantern.exchange.models import ExternalRecord, ImportProblem, ImportRun
 from lantern.register.models import Case
+from lantern.statistics.ctdc import build_ctdc_profile
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,35 @@ def test_the_real_ctdc_file_is_all_accounted_for_and_agrees_with_pandas(
         .annotate(n=Count("pk"))
         .exclude(code=None)
     } == {code: n for code, n in forms.items() if n}
+
+
+@pytest.mark.skipif(not CTDC_FILE.exists(), reason=f"the CTDC file is not at {CTDC_FILE}")
+def test_the_ctdc_profile_report_agrees_with_pandas_year_by_gender_and_citizenship(
+    statistician: User,
+) -> None:
+    pandas = pytest.importorskip("pandas")
+    _import(CTDC_FILE)
+    report = build_ctdc_profile(2002, 2021)
+    assert report["violations"] == []
+    (table,) = report["tables"]
+    cells = table["cells"]
+
+    frame = pandas.read_csv(CTDC_FILE, dtype=str, keep_default_na=False)
+    frame = frame[frame["yearOfRegistration"] != ""]
+    by_gender = frame.groupby(["yearOfRegistration", "gender"]).size()
+    genders = {
+        "Female": "female",
+        "Male": "male",
+        "Transgender/NonConforming": "transgender_nonconforming",
+        "": "unknown",
+    }
+    for (year, gender), count in by_gender.items():
+        assert cells[year][f"gender.{genders[gender]}"] == count, (year, gender)
+    by_citizenship = frame.groupby(["yearOfRegistration", "citizenship"]).size()
+    for (year, citizenship), count in by_citizenship.items():
+        assert cells[year][f"citizenship.{citizenship or 'unknown'}"] == count, (year, citizenship)
+    totals = frame.groupby("yearOfRegistration").size()
+    assert {year: cells[year]["total"] for year in cells if cells[year]["total"]} == {
+        year: int(count) for year, count in totals.items()
+    }
+    assert "2011 records have no year of registration" in " ".join(report["notes"])

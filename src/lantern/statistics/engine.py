@@ -104,6 +104,8 @@ def year_of(model: type[Model], path: str) -> Any:
     databases, and date-times (stored in UTC), keep the standard extraction.
     """
     field = _final_field(model, path)
+    if isinstance(field, IntegerField):
+        return F(path)  # already a year (an external record's year of registration)
     plain_date = isinstance(field, DateField) and not isinstance(field, DateTimeField)
     if connection.vendor == "sqlite" and plain_date:
         return Cast(Substr(F(path), 1, 4), IntegerField())

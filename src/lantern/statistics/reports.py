@@ -18,6 +18,7 @@ from lantern.statistics.annual import (
     publish_figures,
 )
 from lantern.statistics.annual_docx import write_annual_docx
+from lantern.statistics.ctdc import build_ctdc_profile
 from lantern.statistics.disclosure import make_public
 from lantern.statistics.docx_template import Outline, annual_outline, render_annual_template
 from lantern.statistics.greta import build_greta
@@ -44,6 +45,9 @@ class ReportKind:
 REPORTS = {
     "greta": ReportKind(
         "greta", _("GRETA questionnaire, Part III: statistics (Tables 1-10)"), build_greta
+    ),
+    "ctdc": ReportKind(
+        "ctdc", _("CTDC profile of imported external records, by year"), build_ctdc_profile
     ),
     "annual": ReportKind(
         "annual",
