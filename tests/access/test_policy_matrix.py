@@ -154,3 +154,4 @@ def test_statistics_and_external_records_are_for_statisticians_and_the_coordinat
     user = persona(role)
     assert policy.can_produce_statistics(user) is (role in STATISTICS_ROLES)
     assert policy.can_import_external_statistics(user) is (role in STATISTICS_ROLES)
+    assert policy.can_release_anonymised_records(user) is (role in STATISTICS_ROLES)

@@ -421,6 +421,12 @@ def can_import_external_statistics(user: AnyUser) -> bool:
     return can_see_aggregate_totals(user)
 
 
+def can_release_anonymised_records(user: AnyUser) -> bool:
+    """The register as k-anonymised records for CTDC: statisticians and the coordinator's
+    secretariat, in their name and access-logged, as for exact statistics."""
+    return can_see_aggregate_totals(user)
+
+
 def can_produce_statistics(user: AnyUser) -> bool:
     """Reports from the register (aggregates only): statisticians and the coordinator's secretariat."""
     return can_see_aggregate_totals(user)
