@@ -57,6 +57,8 @@ def test_every_role_in_every_organisation(az_pack: Path) -> None:
             f"/statistics/greta/download/?{PERIOD}&output_format=json",
             "/statistics/annual/?year=2025",
             "/statistics/annual/download/?year=2025&output_format=json",
+            f"/statistics/ctdc/?{PERIOD}",
+            f"/statistics/ctdc/download/?{PERIOD}&output_format=xlsx",
         ):
             status = client.get(url).status_code
             if (status == 200) != allowed or status not in (200, 404):
