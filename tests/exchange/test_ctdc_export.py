@@ -21,7 +21,7 @@ from django.db import transaction
 from lantern.access.models import AccessAction, AccessLogEntry
 from lantern.core.demo import ensure_demo_accounts
 from lantern.core.models import Organisation, Role, User
-from lantern.exchange.ctdc_export import anonymise
+from lantern.exchange.ctdc_export import anonymise, form_flags
 from lantern.register.demo import generate_demo_history
 from lantern.register.models import Case
 from tests.factories import UserFactory
@@ -127,3 +127,15 @@ def test_age_bands_are_widened_before_anyone_is_suppressed(az_pack: Path) -> Non
     assert {row["ageBroad"] for row in kept} == {"18+"}
     with pytest.raises(ValueError, match="at least 2"):
         anonymise(rows, 1)
+
+
+def test_every_form_of_exploitation_goes_out_under_a_ctdc_flag() -> None:
+    assert form_flags({"begging"})["isForcedLabour"] == "1"
+    assert form_flags({"forced_criminal_activity"})["isForcedLabour"] == "1"
+    assert form_flags({"sexual_exploitation", "organ_removal"}) == {
+        **dict.fromkeys(CTDC_QUASI_IDENTIFIERS[5:], "0"),
+        "isSexualExploit": "1",
+        "isOrganRemoval": "1",
+    }
+    assert form_flags({"a_form_ctdc_does_not_know"})["isOtherExploit"] == "1"
+    assert set(form_flags(set()).values()) == {"0"}

@@ -77,6 +77,23 @@ def _age_band(age: int | None) -> str:
     return next((band for upper, band in bounds if age <= upper), AGE_BANDS[-1])
 
 
+# CTDC counts begging and forced criminal activity as forced labour (its typeOfLabourBegging
+# and typeOfLabourIllicitActivities); a form CTDC has no flag for is "other".
+CTDC_FLAG_OF_FORM = {
+    **{code: column for column, code in FORMS.items()},
+    "begging": "isForcedLabour",
+    "forced_criminal_activity": "isForcedLabour",
+}
+
+
+def form_flags(forms: set[str]) -> dict[str, str]:
+    """CTDC's form flags for a case's forms of exploitation (the pack's codes)."""
+    flags = dict.fromkeys(FORMS, "0")
+    for code in forms:
+        flags[CTDC_FLAG_OF_FORM.get(code, "isOtherExploit")] = "1"
+    return flags
+
+
 def register_rows() -> list[Row]:
     """One CTDC row per identified victim's case, at full detail."""
     forms: dict[int, set[str]] = defaultdict(set)
@@ -109,8 +126,7 @@ def register_rows() -> list[Row]:
         exploited_in = countries.get(pk, set())
         # CTDC has one country of exploitation; several are not one of them.
         row["CountryOfExploitation"] = next(iter(exploited_in)) if len(exploited_in) == 1 else ""
-        for column, code in FORMS.items():
-            row[column] = "1" if code in forms.get(pk, set()) else "0"
+        row.update(form_flags(forms.get(pk, set())))
         rows.append(row)
     return rows
 
