@@ -20,17 +20,24 @@ commands:
                                    create a staff account (asks for the password)
   vault status|rotate|new-keys     the identity vault's keys; rotate re-seals with the current key
   deadlines check                  mark breached deadlines; send reminders and breach notices once
-  report list|greta --from Y --to Y [--format json|xlsx|docx] [--output PATH] [--public]
-  report annual --year Y [--narrative PATH] [--format json|xlsx|docx] [--output PATH] [--public]
+  report list|greta|ctdc --from Y --to Y (--user NAME | --public) [--format json|xlsx|docx] [--output PATH]
+  report annual --year Y (--user NAME | --public) [--narrative PATH] [--template PATH] [--format ...] [--output PATH]
+  report template annual --output PATH
                                    statistics from the register (docs/reports.md)
   validate tables FILE.json --report greta|annual [--format json]
                                    list every contradiction in a table file; non-zero exit if any
+  import ctdc FILE --user NAME [--release NAME] [--dry-run]
+                                   the CTDC global dataset as anonymous external records
+  export ctdc --user NAME --output PATH [--k 11]
+                                   the register's identified victims for CTDC, k-anonymised
   manage COMMAND ...               any Django management command (migrate, shell, ...)
 
 Run `lantern COMMAND --help` for the options of one command.
 """
 
-LANTERN_COMMANDS = {"serve", "demo", "pack", "users", "vault", "deadlines", "report", "validate"}
+LANTERN_COMMANDS = {
+    "serve", "demo", "pack", "users", "vault", "deadlines", "report", "validate", "import", "export",
+}  # fmt: skip
 
 
 def _demo_key_file() -> Path:

@@ -24,6 +24,21 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     printed = capsys.readouterr().out
     for command in ("serve", "demo", "pack check", "pack load", "users create", "manage"):
         assert command in printed
+    for command in ("report annual", "validate tables", "import ctdc", "export ctdc"):
+        assert command in printed
+
+
+@pytest.mark.parametrize("command", ["import", "export", "report", "validate"])
+def test_every_listed_command_answers_through_python_dash_m_lantern(command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "lantern", command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
 
 
 def test_an_unknown_command_is_refused_with_the_usage(capsys: pytest.CaptureFixture[str]) -> None:
