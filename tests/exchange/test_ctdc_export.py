@@ -139,3 +139,15 @@ def test_every_form_of_exploitation_goes_out_under_a_ctdc_flag() -> None:
     }
     assert form_flags({"a_form_ctdc_does_not_know"})["isOtherExploit"] == "1"
     assert set(form_flags(set()).values()) == {"0"}
+
+
+def test_a_step_that_saves_no_record_is_not_taken(az_pack: Path) -> None:
+    # Two groups of 5 in different years and one loner: dropping the year would merge the two
+    # groups and still leave the loner alone, so the years stay and only the loner goes.
+    rows = [_row("2022", "Female", "21--23", "AZ", "AZ") for _ in range(5)]
+    rows += [_row("2023", "Female", "21--23", "AZ", "AZ") for _ in range(5)]
+    rows += [_row("2023", "Male", "30--38", "AZ", "AZ")]
+    kept, release = anonymise(rows, 5)
+    assert "no year" not in release.steps
+    assert {row["yearOfRegistration"] for row in kept} == {"2022", "2023"}
+    assert (release.exported, release.suppressed) == (10, 1)

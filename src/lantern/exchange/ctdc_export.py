@@ -4,7 +4,7 @@ CTDC takes contributions only when every combination of the quasi-identifiers â€
 age band, citizenship, country of exploitation and the forms of exploitation â€” is shared by at
 least k records (k = 11 by default, as CTDC's own release). Lantern first generalises, for
 every record alike and one step at a time, until few enough records stand in groups smaller
-than k:
+than k (a step that would save no record from suppression is not taken):
 
 1. age bands become minor or adult (CTDC's ``0--17`` and ``18+``);
 2. a foreign citizenship becomes "another country" (``ZZ``);
@@ -164,15 +164,17 @@ def anonymise(rows: list[Row], k: int) -> tuple[list[Row], Release]:
         raise ValueError("k must be at least 2")
     release = Release(k=k, register_size=len(rows))
     home = Jurisdiction.objects.values_list("country", flat=True).first() or ""
+    rare = _too_rare(rows, k)
     for description, column, generalise in _steps(home):
-        if _too_rare(rows, k) <= SUPPRESSION_LIMIT * len(rows):
+        if rare <= SUPPRESSION_LIMIT * len(rows):
             break
-        changed = 0
-        for row in rows:
-            general = generalise(row[column])
-            if general != row[column]:
-                row[column] = general
-                changed += 1
+        candidate = [{**row, column: generalise(row[column])} for row in rows]
+        candidate_rare = _too_rare(candidate, k)
+        if candidate_rare >= rare:
+            continue  # it would blur every record and save none from suppression
+        changed = sum(1 for row, general in zip(rows, candidate, strict=True) if row != general)
+        rows[:] = candidate
+        rare = candidate_rare
         release.steps.append(description)
         release.generalised_values[column] = changed
         if column == "ageBroad":
