@@ -30,6 +30,8 @@ commands:
                                    the CTDC global dataset as anonymous external records
   export ctdc --user NAME --output PATH [--k 11]
                                    the register's identified victims for CTDC, k-anonymised
+  export htcds --user NAME --output FOLDER
+                                   the cases you may see in HTCDS 2.0, without identities
   manage COMMAND ...               any Django management command (migrate, shell, ...)
 
 Run `lantern COMMAND --help` for the options of one command.
