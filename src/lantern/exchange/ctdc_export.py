@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from lantern.core.models import Jurisdiction
 from lantern.exchange.ctdc import AGE_BANDS, FORMS, MEANS_OF_CONTROL
+from lantern.exchange.files import safe_cell
 from lantern.register.models import Case, CaseExploitationCountry, CaseExploitationForm
 
 DEFAULT_K = 11
@@ -52,7 +53,6 @@ HEADER = (
     *MEANS_OF_CONTROL,
 )
 GENDERS = {"female": "Female", "male": "Male"}
-SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 Row = dict[str, str]
 
@@ -189,15 +189,11 @@ def anonymise(rows: list[Row], k: int) -> tuple[list[Row], Release]:
     return kept, release
 
 
-def _safe(value: str) -> str:
-    return f"'{value}" if value.startswith(SPREADSHEET_TRIGGERS) else value
-
-
 def write_ctdc(rows: Sequence[Row], target: IO[str]) -> None:
     writer = csv.writer(target)
     writer.writerow(HEADER)
     for row in rows:
-        writer.writerow([_safe(row[name]) for name in HEADER])
+        writer.writerow([safe_cell(row[name]) for name in HEADER])
 
 
 def export_ctdc(target: IO[str], k: int = DEFAULT_K) -> Release:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from lantern.exchange.files import safe_cell, written_in_place
 from lantern.register.models import (
     CaseControlMeans,
     CaseExploitationForm,
@@ -25,7 +26,6 @@ from lantern.register.models import (
 )
 
 SEPARATOR = ";"  # between the values of a multi-select field
-SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 GENDER = {"female": "Feminine", "male": "Masculine"}
 TRAFFICKING_STATUS = {
@@ -134,10 +134,6 @@ def _status(case: dict[str, Any]) -> str:
     return "PossibleVictimOfTrafficking"
 
 
-def _safe(value: str) -> str:
-    return f"'{value}" if value.startswith(SPREADSHEET_TRIGGERS) else value
-
-
 def export_htcds(cases: QuerySet[Any], folder: Path) -> Written:
     """Write the three HTCDS files for ``cases`` (already narrowed by the access policy)."""
     last_outcome = (
@@ -206,10 +202,8 @@ def _codes(model: Any, cases: QuerySet[Any]) -> dict[int, list[str]]:
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("w", encoding="utf-8", newline="") as stream:
+    with written_in_place(path) as stream:
         writer = csv.writer(stream)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_safe(str(value)) for value in row])
-    partial.replace(path)
+            writer.writerow([safe_cell(str(value)) for value in row])

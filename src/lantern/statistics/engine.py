@@ -346,9 +346,7 @@ def _direct_counts(base: QuerySet[Any], spec: TableSpec, breakdown: Breakdown) -
     )
     counts: frame.Counts = {}
     for item in found:
-        code = item["value"] if item["value"] not in (None, "") else UNKNOWN
-        key = (str(item["row"]), str(code))
-        counts[key] = counts.get(key, 0) + (item["n"] or 0)
+        frame.add_count(counts, item["row"], item["value"], item["n"])
     return counts
 
 

@@ -134,7 +134,7 @@ def _in_one_pass(frame: Frame) -> list[Counts]:
             values, grouped, count = record[1 : 1 + width], record[1 + width : -1], record[-1]
             # Exactly one column is grouped (flag 0) in each result row: its set.
             position = list(grouped).index(0)
-            _add(found[position], record[0], values[position], count)
+            add_count(found[position], record[0], values[position], count)
         return found
 
 
@@ -198,11 +198,12 @@ def _joined_directly(frame: Frame, table: str, pointer: str, column: str, once: 
 def _counted(records: Sequence[Sequence[Any]]) -> Counts:
     counts: Counts = {}
     for row, value, count in records:
-        _add(counts, row, value, count)
+        add_count(counts, row, value, count)
     return counts
 
 
-def _add(counts: Counts, row: Any, value: Any, count: Any) -> None:
+def add_count(counts: Counts, row: Any, value: Any, count: Any) -> None:
+    """Add ``count`` to (row, value); a record with no value is counted as unknown."""
     code = value if value not in (None, "") else UNKNOWN
     key = (str(row), str(code))
     counts[key] = counts.get(key, 0) + (count or 0)

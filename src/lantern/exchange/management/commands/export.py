@@ -15,6 +15,7 @@ from lantern.access.models import AccessAction
 from lantern.access.services import record_access
 from lantern.core.models import User
 from lantern.exchange.ctdc_export import DEFAULT_K, export_ctdc, summary
+from lantern.exchange.files import written_in_place
 from lantern.exchange.htcds import FILES, export_htcds
 from lantern.register.models import Case
 
@@ -49,10 +50,8 @@ class Command(BaseCommand):
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(_("%(folder)s: no such folder") % {"folder": target.parent})
-        partial = target.with_name(f".{target.name}.partial")
-        with partial.open("w", encoding="utf-8", newline="") as stream:
+        with written_in_place(target) as stream:
             release = export_ctdc(stream, k)
-        partial.replace(target)
         record_access(
             actor=actor,
             action=AccessAction.STATISTICS,
