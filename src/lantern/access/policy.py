@@ -415,6 +415,15 @@ def can_reveal_accused_identity(user: AnyUser, *, second_factor_verified: bool) 
 # --- Statistics -----------------------------------------------------------------------------------
 
 
+def can_import_register_data(user: AnyUser) -> bool:
+    """Bulk import of cases and their events, into the user's own organisation's register only:
+    its supervisors and investigators, who answer for what the register holds."""
+    active = _active_user(user)
+    if active is None or active.organisation_id is None:
+        return False
+    return bool(active.role_codes() & DECIDING_ROLES)
+
+
 def can_import_external_statistics(user: AnyUser) -> bool:
     """Anonymous records of other sources (CTDC) for statistics: statisticians and the
     coordinator's secretariat, who answer for the figures built on them."""

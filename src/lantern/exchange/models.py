@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lantern.core.models import Organisation
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    # Nothing was written: a dry run, an atomic import with a rejected row, or a refused file.
+    NOTHING_WRITTEN = "nothing_written", _("Nothing written")
+    REFUSED = "refused", _("File refused")
+    FAILED = "failed", _("Failed")
 
 
 class ImportRun(models.Model):
@@ -29,6 +41,16 @@ class ImportRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # A native import's register, how its file was read and how it ended.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated = models.PositiveIntegerField(default=0)
+    atomic = models.BooleanField(default=False)
+    file_format = models.CharField(max_length=8, blank=True)
+    encoding = models.CharField(max_length=16, blank=True)
+    separator = models.CharField(max_length=4, blank=True)
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.FINISHED)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -110,3 +132,34 @@ class ExternalMeansOfControl(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class SourceRecord(models.Model):
+    """A record that came from another system: its ID there, and the imports that made it.
+
+    An organisation's source IDs are unique per kind, so importing a file again finds every
+    record it made; ``digest`` is the row as last imported, so an unchanged row changes nothing.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32)
+    source_id = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="created_records"
+    )
+    changed_by = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, null=True, blank=True, related_name="changed_records"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "source_id"], name="source_record_once"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="source_record_object")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id}"

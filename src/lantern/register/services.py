@@ -377,7 +377,7 @@ def _register_case(
     derive_flags(case, identity)
     case._history_user = actor  # type: ignore[attr-defined]
     case.save()
-    _replace_codes(case, data.exploitation_forms, data.exploitation_countries, data.control_means)
+    replace_codes(case, data.exploitation_forms, data.exploitation_countries, data.control_means)
     CaseStatusChange.objects.create(
         case=case,
         from_status="",
@@ -400,7 +400,7 @@ def _organisation_of(actor: User) -> Organisation:
     return actor.organisation
 
 
-def _replace_codes(
+def replace_codes(
     case: Case, forms: Iterable[str], countries: Iterable[str], control_means: Iterable[str]
 ) -> None:
     case.exploitation_forms.all().delete()
@@ -474,7 +474,7 @@ def update_case(*, actor: User, case: Case, expected_version: int, changes: dict
                 else value,
             )
     if {"exploitation_forms", "exploitation_countries", "control_means"} & changes.keys():
-        _replace_codes(
+        replace_codes(
             locked, merged.exploitation_forms, merged.exploitation_countries, merged.control_means
         )
     locked.version += 1

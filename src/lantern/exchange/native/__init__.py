@@ -1,0 +1,1 @@
+"""Lantern's own exchange format: the register's cases and their events as CSV or XLSX rows."""

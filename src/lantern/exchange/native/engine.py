@@ -1,0 +1,399 @@
+"""Importing a file of one kind into an organisation's register, with every row accounted for.
+
+Each row ends ``created``, ``updated``, ``unchanged`` or ``rejected``; a rejected row is written
+nowhere and its every reason (row, column, value, message in the importing user's language) is
+stored with the run. Rows are read as a stream and written in batches, each row under its own
+savepoint so one bad row cannot spoil its neighbours. ``dry_run`` and ``atomic`` run the whole
+file in one transaction that is rolled back when nothing may be written.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lantern.access import policy
+from lantern.core.models import User
+from lantern.exchange.files import safe_cell
+from lantern.exchange.models import ImportProblem, ImportRun, RunStatus, SourceRecord
+from lantern.exchange.native.kinds import CASE_ID, Column, Context, RecordKind, RowRefused
+from lantern.exchange.native.reading import EXTRA_CELLS, FileRefused, Table, file_digest, open_table
+from lantern.exchange.native.values import CellError, Lookups, as_text
+
+BATCH = 500
+# Beyond this many reasons a run keeps counting rejected rows but stores no more reasons.
+MAX_PROBLEMS = 20000
+HIDDEN = "•••"
+
+
+class ImportNotAllowed(Exception):
+    """The user may not import into a register."""
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dropped_problems: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def reject(self, problems: list[Problem]) -> None:
+        self.rejected += 1
+        room = MAX_PROBLEMS - len(self.problems)
+        self.problems.extend(problems[: max(room, 0)])
+        self.dropped_problems += max(len(problems) - max(room, 0), 0)
+
+
+def import_file(
+    kind: RecordKind,
+    path: Path,
+    actor: User,
+    *,
+    file_name: str = "",
+    dry_run: bool = False,
+    atomic: bool = False,
+    sheet: str = "",
+    strict_sheet: bool = False,
+) -> ImportRun:
+    """Import ``path`` as rows of ``kind`` into ``actor``'s organisation's register."""
+    if not policy.can_import_register_data(actor) or actor.organisation is None:
+        raise ImportNotAllowed(_("You may not import records into a register."))
+    language = actor.preferred_language or translation.get_language()
+    with translation.override(language):
+        run = ImportRun.objects.create(
+            kind=kind.name,
+            file_name=(file_name or path.name)[:255],
+            file_sha256=file_digest(path),
+            started_at=timezone.now(),
+            imported_by=actor,
+            organisation=actor.organisation,
+            dry_run=dry_run,
+            atomic=atomic,
+            status=RunStatus.RUNNING,
+        )
+        try:
+            table = open_table(path, sheet=sheet or kind.name, strict=strict_sheet)
+            _describe(run, table)
+            columns = _check_header(kind, table, Lookups())
+        except FileRefused as refused:
+            return _refuse(run, str(refused))
+        context = Context(
+            actor=actor,
+            organisation=actor.organisation,
+            lookups=Lookups(),
+            now=run.started_at,
+            run_id=run.pk,
+        )
+        importer = _Importer(kind, columns, context, run)
+        try:
+            importer.run(table.rows, hold=dry_run or atomic, dry_run=dry_run)
+        except FileRefused as refused:
+            return _refuse(run, str(refused), importer.tally, nothing_written=dry_run or atomic)
+        return run
+
+
+def _describe(run: ImportRun, table: Table) -> None:
+    run.file_format, run.encoding, run.separator = (
+        table.file_format,
+        table.encoding,
+        table.separator,
+    )
+    run.save(update_fields=["file_format", "encoding", "separator"])
+
+
+def _check_header(kind: RecordKind, table: Table, lookups: Lookups) -> list[Column]:
+    columns = kind.columns(lookups)
+    known = {column.name for column in columns}
+    unknown = [name for name in table.header if name and name not in known]
+    missing = [
+        column.name for column in columns if column.required and column.name not in table.header
+    ]
+    repeated = sorted({name for name in table.header if name and table.header.count(name) > 1})
+    reasons = []
+    if unknown:
+        reasons.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+    if missing:
+        reasons.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
+    if repeated:
+        reasons.append(_("columns given twice: %(names)s") % {"names": ", ".join(repeated)})
+    if reasons:
+        raise FileRefused(
+            _(
+                "The header does not match the %(kind)s template (%(reasons)s). "
+                "Download the template and copy your data into it."
+            )
+            % {"kind": kind.name, "reasons": "; ".join(reasons)}
+        )
+    return [column for column in columns if column.name in table.header]
+
+
+def _refuse(
+    run: ImportRun, message: str, tally: Tally | None = None, *, nothing_written: bool = True
+) -> ImportRun:
+    tally = tally or Tally()
+    ImportProblem.objects.create(run=run, row=0, message=message[:500])
+    _finish(run, tally, RunStatus.REFUSED if nothing_written else RunStatus.FAILED)
+    return run
+
+
+def _finish(run: ImportRun, tally: Tally, status: str) -> None:
+    run.rows = tally.rows
+    run.created, run.updated = tally.created, tally.updated
+    run.unchanged, run.rejected = tally.unchanged, tally.rejected
+    run.status = status
+    run.finished_at = timezone.now()
+    run.save()
+
+
+class _Importer:
+    def __init__(self, kind: RecordKind, columns: list[Column], context: Context, run: ImportRun):
+        self.kind, self.columns, self.context, self.run_record = kind, columns, context, run
+        self.tally = Tally()
+        self.seen: dict[int, int] = {}
+        self.id_column = kind.id_column
+
+    def run(self, rows: Iterator[tuple[int, dict[str, Any]]], *, hold: bool, dry_run: bool) -> None:
+        if hold:
+            with transaction.atomic():
+                for batch in _batches(rows):
+                    self._take(batch)
+                write_nothing = dry_run or self.tally.rejected > 0
+                transaction.set_rollback(write_nothing)
+            self._store_problems()
+            status = RunStatus.NOTHING_WRITTEN if write_nothing else RunStatus.FINISHED
+            _finish(self.run_record, self.tally, status)
+            return
+        for batch in _batches(rows):
+            with transaction.atomic():
+                self._take(batch)
+                self._store_problems()
+                _finish(self.run_record, self.tally, RunStatus.RUNNING)
+        _finish(self.run_record, self.tally, RunStatus.FINISHED)
+
+    def _store_problems(self) -> None:
+        ImportProblem.objects.bulk_create(
+            [
+                ImportProblem(
+                    run=self.run_record,
+                    row=problem.row,
+                    column=problem.column[:128],
+                    value=problem.value[:200],
+                    message=problem.message[:500],
+                )
+                for problem in self.tally.problems
+            ]
+        )
+        self.tally.problems.clear()
+
+    def _take(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
+        known = self._known_records(batch)
+        for row_number, row in batch:
+            problems = self._take_row(row_number, row, known)
+            if problems:
+                self.tally.reject(problems)
+
+    def _known_records(self, batch: list[tuple[int, dict[str, Any]]]) -> dict[str, SourceRecord]:
+        ids = {as_text(row.get(self.id_column)) for _number, row in batch}
+        records = SourceRecord.objects.filter(
+            organisation=self.context.organisation, kind=self.kind.name, source_id__in=ids
+        )
+        return {record.source_id: record for record in records}
+
+    def _take_row(
+        self, row_number: int, row: dict[str, Any], known: dict[str, SourceRecord]
+    ) -> list[Problem]:
+        values, problems = self._read(row_number, row)
+        source_id = values.get(self.id_column) or ""
+        if source_id:
+            duplicate_of = self._first_seen(source_id, row_number)
+            if duplicate_of is not None:
+                problems.append(
+                    Problem(
+                        row_number,
+                        self.id_column,
+                        source_id,
+                        _("The same ID is already on row %(row)s of this file.")
+                        % {"row": duplicate_of},
+                    )
+                )
+        if problems:
+            return problems
+        digest = _digest(values)
+        existing = known.get(source_id)
+        if existing is not None and existing.digest == digest:
+            self.tally.unchanged += 1
+            return []
+        problems = self._check(row_number, values)
+        if problems:
+            return problems
+        try:
+            with transaction.atomic():
+                self._write(values, source_id, digest, existing)
+        except RowRefused as refused:
+            return [
+                self._problem(row_number, name, values, message)
+                for name, message in refused.problems.items()
+            ]
+        except (IntegrityError, DatabaseError):
+            return [
+                Problem(
+                    row_number,
+                    "",
+                    "",
+                    _(
+                        "The row conflicts with a record already in the register; nothing was written."
+                    ),
+                )
+            ]
+        return []
+
+    def _first_seen(self, source_id: str, row_number: int) -> int | None:
+        key = int.from_bytes(hashlib.blake2b(source_id.encode(), digest_size=8).digest(), "big")
+        if key in self.seen:
+            return self.seen[key]
+        self.seen[key] = row_number
+        return None
+
+    def _read(self, row_number: int, row: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        if row.get(EXTRA_CELLS):
+            problems.append(
+                Problem(
+                    row_number, "", "", _("The row has more cells than the header has columns.")
+                )
+            )
+        for column in self.columns:
+            raw = row.get(column.name)
+            try:
+                value = column.read(raw)
+            except CellError as error:
+                problems.append(self._raw_problem(row_number, column, raw, str(error)))
+                continue
+            if column.required and value in (None, "", ()):
+                problems.append(
+                    self._raw_problem(row_number, column, raw, _("This column must be filled in."))
+                )
+                continue
+            values[column.name] = value
+        return values, problems
+
+    def _check(self, row_number: int, values: dict[str, Any]) -> list[Problem]:
+        problems: list[Problem] = []
+        if self.kind.belongs_to_case:
+            case_id = values.get(CASE_ID) or ""
+            case_pk = self.context.own_case(case_id)
+            if case_pk is None:
+                problems.append(
+                    Problem(
+                        row_number,
+                        CASE_ID,
+                        case_id,
+                        _(
+                            "No case with this ID in your organisation's register; "
+                            "import the case first."
+                        ),
+                    )
+                )
+            values["case"] = case_pk
+        for name, message in self.kind.check(values, self.context).items():
+            problems.append(self._problem(row_number, name, values, message))
+        return problems
+
+    def _write(
+        self, values: dict[str, Any], source_id: str, digest: str, existing: SourceRecord | None
+    ) -> None:
+        if existing is None:
+            object_id = self.kind.create(values, self.context)
+            self.context.remember(self.kind.name, source_id, object_id, digest)
+            self.tally.created += 1
+            return
+        self.kind.update(existing.object_id, values, self.context)
+        SourceRecord.objects.filter(pk=existing.pk).update(
+            digest=digest, changed_by_id=self.context.run_id
+        )
+        existing.digest = digest
+        self.tally.updated += 1
+
+    def _raw_problem(self, row_number: int, column: Column, raw: Any, message: str) -> Problem:
+        shown = HIDDEN if column.identity and raw not in (None, "") else as_text(raw)
+        return Problem(row_number, column.name, shown, message)
+
+    def _problem(self, row_number: int, name: str, values: dict[str, Any], message: str) -> Problem:
+        column = next((column for column in self.columns if column.name == name), None)
+        value = values.get(name)
+        if column is not None and column.identity and value not in (None, ""):
+            shown = HIDDEN
+        else:
+            shown = "" if value is None else as_text(value)
+        return Problem(row_number, name, shown, message)
+
+
+def _batches(
+    rows: Iterator[tuple[int, dict[str, Any]]],
+) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _digest(values: dict[str, Any]) -> str:
+    canonical = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+REPORT_HEADER = ("row", "column", "value", "message")
+
+
+def write_report(run: ImportRun, stream: IO[str]) -> None:
+    """The run's report as CSV: what was imported, how it ended, and every rejected row's reasons."""
+    writer = csv.writer(stream)
+    writer.writerow([_("Import report")])
+    for label, value in (
+        (_("File"), run.file_name),
+        (_("SHA-256"), run.file_sha256),
+        (_("Kind"), run.kind),
+        (_("Imported by"), run.imported_by.get_username()),
+        (_("Started"), timezone.localtime(run.started_at).isoformat(timespec="seconds")),
+        (_("Outcome"), run.get_status_display()),
+        (_("Rows"), run.rows),
+        (_("Created"), run.created),
+        (_("Updated"), run.updated),
+        (_("Unchanged"), run.unchanged),
+        (_("Rejected"), run.rejected),
+    ):
+        writer.writerow([label, safe_cell(str(value))])
+    writer.writerow([])
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
+    for problem in run.problems.all().iterator():
+        writer.writerow(
+            [problem.row, problem.column, safe_cell(problem.value), safe_cell(problem.message)]
+        )
