@@ -424,6 +424,12 @@ def can_import_register_data(user: AnyUser) -> bool:
     return bool(active.role_codes() & DECIDING_ROLES)
 
 
+def can_export_identities(user: AnyUser) -> bool:
+    """Identities in a native export (moving a register to another server): supervisors only;
+    each person's identity still needs ``can_reveal_identity``, and the export is access-logged."""
+    return can_export_cases(user) and Role.SUPERVISOR in roles_of(user)
+
+
 def can_import_external_statistics(user: AnyUser) -> bool:
     """Anonymous records of other sources (CTDC) for statistics: statisticians and the
     coordinator's secretariat, who answer for the figures built on them."""

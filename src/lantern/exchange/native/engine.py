@@ -81,6 +81,8 @@ def import_file(
     """Import ``path`` as rows of ``kind`` into ``actor``'s organisation's register."""
     if not policy.can_import_register_data(actor) or actor.organisation is None:
         raise ImportNotAllowed(_("You may not import records into a register."))
+    if not kind.allowed(actor):
+        raise ImportNotAllowed(_("You may not import %(kind)s.") % {"kind": kind.name})
     language = actor.preferred_language or translation.get_language()
     with translation.override(language):
         run = ImportRun.objects.create(

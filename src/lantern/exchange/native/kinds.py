@@ -112,6 +112,10 @@ class RecordKind:
     def columns(self, lookups: Lookups) -> list[Column]:
         raise NotImplementedError
 
+    def allowed(self, actor: User) -> bool:
+        """Whether ``actor`` may import this kind, beyond importing into a register at all."""
+        return True
+
     def check(self, values: dict[str, Any], context: Context) -> dict[str, str]:
         """Problems only the whole row shows, by column; none by default."""
         return {}
