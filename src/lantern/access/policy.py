@@ -424,6 +424,15 @@ def can_import_register_data(user: AnyUser) -> bool:
     return bool(active.role_codes() & DECIDING_ROLES)
 
 
+def can_view_import_run(user: AnyUser, run: Any) -> bool:
+    """An import's report (counts, rejected rows' reasons, never identities): whoever may import
+    into that organisation's register."""
+    active = _active_user(user)
+    if active is None or not can_import_register_data(active):
+        return False
+    return bool(run.organisation_id is not None and run.organisation_id == active.organisation_id)
+
+
 def can_export_identities(user: AnyUser) -> bool:
     """Identities in a native export (moving a register to another server): supervisors only;
     each person's identity still needs ``can_reveal_identity``, and the export is access-logged."""
