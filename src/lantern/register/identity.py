@@ -72,6 +72,16 @@ class Identity:
         )
 
 
+def sealed_identity(
+    person: Person, identity: Identity
+) -> tuple[PersonIdentity, list[NameIndexEntry]]:
+    """The sealed identity and name index of a person not saved with one yet, for bulk creation."""
+    key_id, sealed = seal(identity.as_payload(), binding=person.reference)
+    record = PersonIdentity(person=person, key_id=key_id, sealed=sealed, updated_at=timezone.now())
+    digests = {blind_index(key) for key in name_keys(identity.searchable_text())}
+    return record, [NameIndexEntry(person=person, digest=digest) for digest in sorted(digests)]
+
+
 def store_identity(person: Person, identity: Identity) -> None:
     """Seal the identity and rebuild the person's name index; call inside the caller's transaction."""
     key_id, sealed = seal(identity.as_payload(), binding=person.reference)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,20 +122,34 @@ def next_reference(moment: datetime.datetime, *, kind: str = "") -> str:
     Other registers give a ``kind`` (``AC`` for accused persons: ``AZ-AC-2025-000007``) and
     number on their own sequence.
     """
+    return reserve_references([moment], kind=kind)[0]
+
+
+def reserve_references(moments: Sequence[datetime.datetime], *, kind: str = "") -> list[str]:
+    """References for records registered at ``moments``, in order: one sequence update per year."""
     country = Jurisdiction.objects.values_list("reference_prefix", flat=True).first() or "XX"
     prefix = f"{country}{kind}"
-    year = timezone.localtime(moment).year
-    try:
-        # A savepoint: two first registrations of a year may race to create the row.
-        with transaction.atomic():
-            sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
-    except IntegrityError:
-        sequence = ReferenceSequence.objects.get(prefix=prefix, year=year)
-    # The UPDATE takes the row lock, so concurrent registrations get consecutive numbers.
-    ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-    sequence.refresh_from_db(fields=["last_number"])
     kind_part = f"{kind}-" if kind else ""
-    return f"{country}-{kind_part}{year}-{sequence.last_number:06d}"
+    years = [timezone.localtime(moment).year for moment in moments]
+    next_number: dict[int, int] = {}
+    for year, count in sorted(Counter(years).items()):
+        try:
+            with transaction.atomic():
+                sequence, _created = ReferenceSequence.objects.get_or_create(
+                    prefix=prefix, year=year
+                )
+        except IntegrityError:
+            sequence = ReferenceSequence.objects.get(prefix=prefix, year=year)
+        ReferenceSequence.objects.filter(pk=sequence.pk).update(
+            last_number=F("last_number") + count
+        )
+        sequence.refresh_from_db(fields=["last_number"])
+        next_number[year] = sequence.last_number - count + 1
+    references = []
+    for year in years:
+        references.append(f"{country}-{kind_part}{year}-{next_number[year]:06d}")
+        next_number[year] += 1
+    return references
 
 
 # --- Ages -------------------------------------------------------------------------------------
@@ -299,7 +314,7 @@ def _apply_birth(person: Person, data: Registration, today: datetime.date) -> No
         person.estimated_age, person.age_estimated_on = data.estimated_age, today
 
 
-def derive_flags(case: Case, identity: Identity | None) -> None:
+def derive_flags(case: Case, identity: Identity | None, *, home_country: str | None = None) -> None:
     """Recompute the stored child and unaccompanied-minor flags from what is known now."""
     youngest = latest_possible_birth_date(case.person, identity)
     registered_on = timezone.localdate(case.registered_at)
@@ -311,7 +326,8 @@ def derive_flags(case: Case, identity: Identity | None) -> None:
         case.child_at_identification = case.age_at_identification < ADULT_AGE
     else:
         case.age_at_identification, case.child_at_identification = None, None
-    home_country = Jurisdiction.objects.values_list("country", flat=True).first() or ""
+    if home_country is None:
+        home_country = Jurisdiction.objects.values_list("country", flat=True).first() or ""
     is_child = (
         case.child_at_identification
         if case.child_at_identification is not None
