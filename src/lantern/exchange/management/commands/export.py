@@ -1,4 +1,5 @@
-"""`lantern export ctdc --k 11 --user USERNAME --output FILE.csv`: the register, k-anonymised."""
+"""`lantern export ctdc --k 11 --user USERNAME --output FILE.csv`: the register, k-anonymised;
+`lantern export htcds|native --user USERNAME --output FOLDER`: the cases the user may see."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from lantern.core.models import User
 from lantern.exchange.ctdc_export import DEFAULT_K, export_ctdc, summary
 from lantern.exchange.files import written_in_place
 from lantern.exchange.htcds import FILES, export_htcds
+from lantern.exchange.native.cases import IDENTITY_COLUMNS
+from lantern.exchange.native.export import FILE_FORMATS, NativeExport, export_native
 from lantern.register.models import Case
 
 
@@ -25,15 +28,35 @@ class Command(BaseCommand):
         "Export data: `export ctdc --k 11 --user USERNAME --output FILE.csv` writes the "
         "register's identified victims in CTDC's format, k-anonymised; `export htcds --user "
         "USERNAME --output FOLDER` writes the cases the user may see in HTCDS 2.0, without "
-        "identities."
+        "identities; `export native --user USERNAME --output FOLDER [--identities] [--format "
+        "csv|xlsx]` writes them and their records in Lantern's own format, for `lantern import`."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=["ctdc", "htcds"])
+        parser.add_argument("kind", choices=["ctdc", "htcds", "native"])
         parser.add_argument("--k", type=int, default=DEFAULT_K, help="smallest group (default 11)")
-        parser.add_argument("--user", required=True, help="the statistician or coordinator")
         parser.add_argument(
-            "--output", required=True, help="the CSV file (ctdc) or the folder (htcds) to write"
+            "--user",
+            required=True,
+            help="ctdc: the statistician or coordinator; htcds, native: the supervisor or "
+            "investigator",
+        )
+        parser.add_argument(
+            "--output",
+            required=True,
+            help="the CSV file (ctdc) or the folder (htcds, native) to write",
+        )
+        parser.add_argument(
+            "--identities",
+            action="store_true",
+            help="native: write identities too (supervisors only; access-logged)",
+        )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=FILE_FORMATS,
+            default="csv",
+            help="native: one CSV file per kind (default) or one XLSX workbook",
         )
 
     def handle(self, *args: Any, kind: str, k: int, user: str, output: str, **options: Any) -> None:
@@ -42,6 +65,15 @@ class Command(BaseCommand):
             actor = None
         if kind == "htcds":
             self._htcds(actor, user, Path(output))
+            return
+        if kind == "native":
+            self._native(
+                actor,
+                user,
+                Path(output),
+                with_identity=options["identities"],
+                file_format=options["file_format"],
+            )
             return
         if actor is None or not policy.can_release_anonymised_records(actor):
             raise CommandError(_("%(user)s may not export the register for CTDC") % {"user": user})
@@ -83,3 +115,54 @@ class Command(BaseCommand):
                 "persons": written.persons,
             }
         )
+
+    def _native(
+        self,
+        actor: User | None,
+        username: str,
+        folder: Path,
+        *,
+        with_identity: bool,
+        file_format: str,
+    ) -> None:
+        """The cases the user may see and their records, for another Lantern; access-logged."""
+        if actor is None or not policy.can_export_cases(actor):
+            raise CommandError(_("%(user)s may not export cases") % {"user": username})
+        if with_identity and not policy.can_export_identities(actor):
+            raise CommandError(_("%(user)s may not export identities") % {"user": username})
+        if not folder.is_dir():
+            raise CommandError(_("%(folder)s: no such folder") % {"folder": folder})
+        written = export_native(actor, folder, with_identity=with_identity, file_format=file_format)
+        record_access(
+            actor=actor,
+            action=AccessAction.EXPORT_CASES,
+            fields=list(IDENTITY_COLUMNS) if written.identities_written else None,
+            detail=f"native {file_format}, {written.cases} case(s), {_identities_logged(written)} "
+            "(command)",
+        )
+        self.stdout.write(
+            _("Wrote %(files)s to %(folder)s.")
+            % {"files": ", ".join(written.files), "folder": folder}
+        )
+        for kind, rows in written.rows.items():
+            self.stdout.write(_("%(kind)s: %(rows)s rows") % {"kind": kind, "rows": rows})
+        if written.left_out:
+            self.stdout.write(
+                _("Not written, as you may not see them: %(kinds)s.")
+                % {"kinds": ", ".join(written.left_out)}
+            )
+        if written.identities_asked:
+            self.stdout.write(
+                _("Identities written for %(written)s cases, withheld for %(withheld)s.")
+                % {"written": written.identities_written, "withheld": written.identities_withheld}
+            )
+
+
+def _identities_logged(written: NativeExport) -> str:
+    """How many identities left, never which: the log must not become a list of names."""
+    if not written.identities_asked:
+        return "no identities"
+    return (
+        f"identities of {written.identities_written} case(s), "
+        f"{written.identities_withheld} withheld"
+    )
