@@ -1,8 +1,8 @@
-"""`lantern import ctdc|cases|events FILE --user USERNAME`: bring data in from a file.
+"""`lantern import ctdc|cases|events|htcds FILE --user USERNAME`: bring data in from a file.
 
 ``ctdc`` takes another source's anonymous records in for statistics; ``cases`` and ``events``
-take the importing user's organisation's own records in Lantern's format, every row accounted
-for in a stored report.
+take the importing user's organisation's own records in Lantern's format, and ``htcds`` its cases
+from the HTCDS toolkit's Excel template, every row accounted for in a stored report.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lantern.access import policy
 from lantern.core.models import User
 from lantern.exchange.ctdc import ImportRefused, import_ctdc
+from lantern.exchange.htcds_import import import_htcds
 from lantern.exchange.models import ImportRun, RunStatus
 from lantern.exchange.native.engine import import_file
 from lantern.exchange.native.kinds import RecordKind
@@ -33,11 +34,12 @@ class Command(BaseCommand):
         "[--dry-run]` takes the CTDC global dataset in as anonymous statistical records; "
         "`import cases FILE --user USERNAME [--dry-run] [--atomic]` and `import events FILE "
         "--user USERNAME [--kind KIND]` take your organisation's cases and their events in "
-        "(CSV or XLSX)."
+        "(CSV or XLSX); `import htcds FILE.xlsx --user USERNAME [--dry-run] [--atomic]` takes "
+        "your organisation's cases in from the HTCDS 2.0 toolkit's Excel template."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=["ctdc", "cases", "events"])
+        parser.add_argument("kind", choices=["ctdc", "cases", "events", "htcds"])
         parser.add_argument("file")
         parser.add_argument("--user", required=True, help="who imports, and answers for it")
         parser.add_argument(
@@ -72,6 +74,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("%(user)s may not import records into a register") % {"user": user}
             )
+        if kind == "htcds":
+            self._htcds(path, actor, dry_run=options["dry_run"], atomic=options["atomic"])
+            return
         kinds = [CASE_KIND] if kind == "cases" else self._event_kinds(path, options["event_kind"])
         for record_kind in kinds:
             run = import_file(
@@ -86,6 +91,20 @@ class Command(BaseCommand):
             self._report(run)
             if run.status == RunStatus.REFUSED:
                 raise CommandError(_("The file was refused; nothing was written."))
+
+    def _htcds(self, path: Path, actor: User, *, dry_run: bool, atomic: bool) -> None:
+        outcome = import_htcds(path, actor, dry_run=dry_run, atomic=atomic)
+        self._report(outcome.run)
+        if outcome.not_kept:
+            self.stdout.write(
+                _(
+                    "Read and not kept, because Lantern records them itself (docs/htcds.md): "
+                    "%(fields)s."
+                )
+                % {"fields": ", ".join(outcome.not_kept)}
+            )
+        if outcome.run.status == RunStatus.REFUSED:
+            raise CommandError(_("The file was refused; nothing was written."))
 
     def _event_kinds(self, path: Path, chosen: str | None) -> list[RecordKind]:
         if chosen:
