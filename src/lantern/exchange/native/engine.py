@@ -48,12 +48,23 @@ class Problem:
 
 
 @dataclass
+class NewRow:
+    """A valid row of a record not yet imported, waiting to be created with its batch."""
+
+    row_number: int
+    values: dict[str, Any]
+    source_id: str
+    digest: str
+
+
+@dataclass
 class Tally:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
+    kept_problems: int = 0
     dropped_problems: int = 0
 
     @property
@@ -62,9 +73,10 @@ class Tally:
 
     def reject(self, problems: list[Problem]) -> None:
         self.rejected += 1
-        room = MAX_PROBLEMS - len(self.problems)
-        self.problems.extend(problems[: max(room, 0)])
-        self.dropped_problems += max(len(problems) - max(room, 0), 0)
+        kept = problems[: max(MAX_PROBLEMS - self.kept_problems, 0)]
+        self.problems.extend(kept)
+        self.kept_problems += len(kept)
+        self.dropped_problems += len(problems) - len(kept)
 
 
 def import_file(
@@ -102,19 +114,36 @@ def import_file(
             columns = _check_header(kind, table, Lookups())
         except FileRefused as refused:
             return _refuse(run, str(refused))
-        context = Context(
-            actor=actor,
-            organisation=actor.organisation,
-            lookups=Lookups(),
-            now=run.started_at,
-            run_id=run.pk,
+        importer = _Importer(
+            kind, columns, _context(actor, run), run, write=not (dry_run or atomic)
         )
-        importer = _Importer(kind, columns, context, run)
         try:
-            importer.run(table.rows, hold=dry_run or atomic, dry_run=dry_run)
+            if not (dry_run or atomic):
+                importer.write_in_batches(table.rows)
+                return run
+            # Every row is checked before anything is written: a dry run stops there, and so
+            # does an all-or-nothing import with a rejected row.
+            importer.check_all(table.rows)
+            if dry_run or importer.tally.rejected:
+                importer.finish(RunStatus.NOTHING_WRITTEN)
+                return run
+            importer = _Importer(kind, columns, _context(actor, run), run, write=True)
+            table = open_table(path, sheet=sheet or kind.name, strict=strict_sheet)
+            importer.write_all_or_nothing(table.rows)
         except FileRefused as refused:
             return _refuse(run, str(refused), importer.tally, nothing_written=dry_run or atomic)
         return run
+
+
+def _context(actor: User, run: ImportRun) -> Context:
+    assert actor.organisation is not None  # noqa: S101 - import_file refuses users without one
+    return Context(
+        actor=actor,
+        organisation=actor.organisation,
+        lookups=Lookups(),
+        now=run.started_at,
+        run_id=run.pk,
+    )
 
 
 def _describe(run: ImportRun, table: Table) -> None:
@@ -171,29 +200,55 @@ def _finish(run: ImportRun, tally: Tally, status: str) -> None:
 
 
 class _Importer:
-    def __init__(self, kind: RecordKind, columns: list[Column], context: Context, run: ImportRun):
+    """One pass over a file's rows; with ``write`` false it only works out each row's outcome."""
+
+    def __init__(
+        self,
+        kind: RecordKind,
+        columns: list[Column],
+        context: Context,
+        run: ImportRun,
+        *,
+        write: bool,
+    ) -> None:
         self.kind, self.columns, self.context, self.run_record = kind, columns, context, run
+        self.write = write
         self.tally = Tally()
         self.seen: dict[int, int] = {}
         self.id_column = kind.id_column
 
-    def run(self, rows: Iterator[tuple[int, dict[str, Any]]], *, hold: bool, dry_run: bool) -> None:
-        if hold:
-            with transaction.atomic():
-                for batch in _batches(rows):
-                    self._take(batch)
-                write_nothing = dry_run or self.tally.rejected > 0
-                transaction.set_rollback(write_nothing)
-            self._store_problems()
-            status = RunStatus.NOTHING_WRITTEN if write_nothing else RunStatus.FINISHED
-            _finish(self.run_record, self.tally, status)
-            return
+    def write_in_batches(self, rows: Iterator[tuple[int, dict[str, Any]]]) -> None:
+        """Commit batch by batch, so progress shows and a crash keeps what was done."""
         for batch in _batches(rows):
             with transaction.atomic():
                 self._take(batch)
                 self._store_problems()
                 _finish(self.run_record, self.tally, RunStatus.RUNNING)
-        _finish(self.run_record, self.tally, RunStatus.FINISHED)
+        self.finish(RunStatus.FINISHED)
+
+    def check_all(self, rows: Iterator[tuple[int, dict[str, Any]]]) -> None:
+        for batch in _batches(rows):
+            self._take(batch)
+
+    def write_all_or_nothing(self, rows: Iterator[tuple[int, dict[str, Any]]]) -> None:
+        """One transaction, rolled back if any row is refused while being written."""
+        with transaction.atomic():
+            for batch in _batches(rows):
+                self._take(batch)
+            written = self.tally.rejected == 0
+            transaction.set_rollback(not written)
+        self.finish(RunStatus.FINISHED if written else RunStatus.NOTHING_WRITTEN)
+
+    def finish(self, status: str) -> None:
+        self._store_problems()
+        if self.tally.dropped_problems:
+            ImportProblem.objects.create(
+                run=self.run_record,
+                row=0,
+                message=_("%(count)s more reasons were not stored.")
+                % {"count": self.tally.dropped_problems},
+            )
+        _finish(self.run_record, self.tally, status)
 
     def _store_problems(self) -> None:
         ImportProblem.objects.bulk_create(
@@ -212,10 +267,62 @@ class _Importer:
 
     def _take(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
         known = self._known_records(batch)
+        new_rows: list[NewRow] = []
         for row_number, row in batch:
-            problems = self._take_row(row_number, row, known)
+            problems = self._take_row(row_number, row, known, new_rows)
             if problems:
                 self.tally.reject(problems)
+        if self.write:
+            self._create(new_rows)
+        else:
+            self.tally.created += len(new_rows)
+
+    def _create(self, new_rows: list[NewRow]) -> None:
+        """Create the batch's new records together when the kind can; one by one otherwise,
+        and after a refused batch, so that only the row at fault is rejected."""
+        if not new_rows:
+            return
+        create_many = getattr(self.kind, "create_many", None)
+        if create_many is not None:
+            resolved = dict(self.context.resolved)
+            try:
+                with transaction.atomic():
+                    object_ids = create_many([new.values for new in new_rows], self.context)
+                    self._remember_all(new_rows, object_ids)
+            except (RowRefused, IntegrityError, DatabaseError):
+                self.context.resolved = resolved
+            else:
+                self.tally.created += len(new_rows)
+                return
+        for new in new_rows:
+            try:
+                with transaction.atomic():
+                    self._write(new.values, new.source_id, new.digest, None)
+            except RowRefused as refused:
+                self.tally.reject(
+                    [
+                        self._problem(new.row_number, name, new.values, message)
+                        for name, message in refused.problems.items()
+                    ]
+                )
+            except (IntegrityError, DatabaseError):
+                self.tally.reject([_conflict(new.row_number)])
+
+    def _remember_all(self, new_rows: list[NewRow], object_ids: list[int]) -> None:
+        records = [
+            SourceRecord(
+                organisation=self.context.organisation,
+                kind=self.kind.name,
+                source_id=new.source_id,
+                object_id=object_id,
+                digest=new.digest,
+                created_by_id=self.context.run_id,
+            )
+            for new, object_id in zip(new_rows, object_ids, strict=True)
+        ]
+        SourceRecord.objects.bulk_create(records)
+        for new, object_id in zip(new_rows, object_ids, strict=True):
+            self.context.resolved[(self.kind.name, new.source_id)] = object_id
 
     def _known_records(self, batch: list[tuple[int, dict[str, Any]]]) -> dict[str, SourceRecord]:
         ids = {as_text(row.get(self.id_column)) for _number, row in batch}
@@ -225,8 +332,13 @@ class _Importer:
         return {record.source_id: record for record in records}
 
     def _take_row(
-        self, row_number: int, row: dict[str, Any], known: dict[str, SourceRecord]
+        self,
+        row_number: int,
+        row: dict[str, Any],
+        known: dict[str, SourceRecord],
+        new_rows: list[NewRow],
     ) -> list[Problem]:
+        """Reject, count as unchanged, update, or set aside to create with the batch."""
         values, problems = self._read(row_number, row)
         source_id = values.get(self.id_column) or ""
         if source_id:
@@ -241,6 +353,7 @@ class _Importer:
                         % {"row": duplicate_of},
                     )
                 )
+        problems += self._find_case(row_number, values)
         if problems:
             return problems
         digest = _digest(values)
@@ -251,6 +364,12 @@ class _Importer:
         problems = self._check(row_number, values)
         if problems:
             return problems
+        if existing is None:
+            new_rows.append(NewRow(row_number, values, source_id, digest))
+            return []
+        if not self.write:
+            self.tally.updated += 1
+            return []
         try:
             with transaction.atomic():
                 self._write(values, source_id, digest, existing)
@@ -260,16 +379,7 @@ class _Importer:
                 for name, message in refused.problems.items()
             ]
         except (IntegrityError, DatabaseError):
-            return [
-                Problem(
-                    row_number,
-                    "",
-                    "",
-                    _(
-                        "The row conflicts with a record already in the register; nothing was written."
-                    ),
-                )
-            ]
+            return [_conflict(row_number)]
         return []
 
     def _first_seen(self, source_id: str, row_number: int) -> int | None:
@@ -303,24 +413,18 @@ class _Importer:
             values[column.name] = value
         return values, problems
 
+    def _find_case(self, row_number: int, values: dict[str, Any]) -> list[Problem]:
+        """An event's case, in the importer's own register; another's is as good as missing."""
+        if not self.kind.belongs_to_case or not values.get(CASE_ID):
+            return []
+        values["case"] = self.context.own_case(values[CASE_ID])
+        if values["case"] is not None:
+            return []
+        message = _("No case with this ID in your organisation's register; import the case first.")
+        return [Problem(row_number, CASE_ID, values[CASE_ID], message)]
+
     def _check(self, row_number: int, values: dict[str, Any]) -> list[Problem]:
         problems: list[Problem] = []
-        if self.kind.belongs_to_case:
-            case_id = values.get(CASE_ID) or ""
-            case_pk = self.context.own_case(case_id)
-            if case_pk is None:
-                problems.append(
-                    Problem(
-                        row_number,
-                        CASE_ID,
-                        case_id,
-                        _(
-                            "No case with this ID in your organisation's register; "
-                            "import the case first."
-                        ),
-                    )
-                )
-            values["case"] = case_pk
         for name, message in self.kind.check(values, self.context).items():
             problems.append(self._problem(row_number, name, values, message))
         return problems
@@ -352,6 +456,15 @@ class _Importer:
         else:
             shown = "" if value is None else as_text(value)
         return Problem(row_number, name, shown, message)
+
+
+def _conflict(row_number: int) -> Problem:
+    return Problem(
+        row_number,
+        "",
+        "",
+        _("The row conflicts with a record already in the register; nothing was written."),
+    )
 
 
 def _batches(

@@ -65,6 +65,18 @@ class Context:
             )
         return self.resolved[key]
 
+    def source_objects(self, kind: str, source_ids: set[str]) -> dict[str, int | None]:
+        """``source_object`` for many IDs in one query."""
+        missing = [source_id for source_id in source_ids if (kind, source_id) not in self.resolved]
+        found = dict(
+            SourceRecord.objects.filter(
+                organisation=self.organisation, kind=kind, source_id__in=missing
+            ).values_list("source_id", "object_id")
+        )
+        for source_id in missing:
+            self.resolved[(kind, source_id)] = found.get(source_id)
+        return {source_id: self.resolved[(kind, source_id)] for source_id in source_ids}
+
     def remember(self, kind: str, source_id: str, object_id: int, digest: str = "") -> None:
         SourceRecord.objects.create(
             organisation=self.organisation,
@@ -75,6 +87,23 @@ class Context:
             created_by_id=self.run_id,
         )
         self.resolved[(kind, source_id)] = object_id
+
+    def remember_all(self, kind: str, object_ids: dict[str, int]) -> None:
+        SourceRecord.objects.bulk_create(
+            [
+                SourceRecord(
+                    organisation=self.organisation,
+                    kind=kind,
+                    source_id=source_id,
+                    object_id=object_id,
+                    digest="",
+                    created_by_id=self.run_id,
+                )
+                for source_id, object_id in object_ids.items()
+            ]
+        )
+        for source_id, object_id in object_ids.items():
+            self.resolved[(kind, source_id)] = object_id
 
     def own_case(self, case_id: str) -> int | None:
         """The case a row names: one this organisation imported, or its own Lantern reference."""

@@ -162,34 +162,44 @@ def sheet_names(path: Path) -> list[str]:
     with path.open("rb") as stream:
         if stream.read(4) != XLSX_MAGIC:
             return []
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FileRefused(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    workbook = _load_workbook(path)
     names = list(workbook.sheetnames)
-    workbook.close()
+    _close(workbook)
     return names
 
 
-def _open_xlsx(path: Path, sheet: str, strict: bool) -> Table:
+def _load_workbook(path: Path) -> Any:
+    """The workbook in read-only mode, whatever the file is called (an upload's temporary name)."""
     from openpyxl import load_workbook
 
+    # A file object, not a name: openpyxl judges a name by its extension.
+    stream = path.open("rb")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        workbook = load_workbook(stream, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        stream.close()
         raise FileRefused(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    workbook.lantern_stream = stream
+    return workbook
+
+
+def _close(workbook: Any) -> None:
+    workbook.close()
+    workbook.lantern_stream.close()
+
+
+def _open_xlsx(path: Path, sheet: str, strict: bool) -> Table:
+    workbook = _load_workbook(path)
     if sheet and (strict or sheet in workbook.sheetnames):
         if sheet not in workbook.sheetnames:
-            workbook.close()
+            _close(workbook)
             raise FileRefused(
                 _("The workbook has no sheet named “%(sheet)s”; its sheets are: %(sheets)s.")
                 % {"sheet": sheet, "sheets": ", ".join(workbook.sheetnames)}
             )
         worksheet = workbook[sheet]
     elif not workbook.worksheets:
-        workbook.close()
+        _close(workbook)
         raise FileRefused(_("The workbook has no sheets."))
     else:
         worksheet = workbook.worksheets[0]
@@ -197,7 +207,7 @@ def _open_xlsx(path: Path, sheet: str, strict: bool) -> Table:
     try:
         header_cells = next(rows)
     except StopIteration:
-        workbook.close()
+        _close(workbook)
         raise FileRefused(_("The sheet is empty.")) from None
     header = [_clean_header(name) for name in header_cells[:MAX_COLUMNS]]
     while header and not header[-1]:
@@ -221,4 +231,4 @@ def _xlsx_rows(
                 continue
             yield row_number, _as_row(header, list(cells))
     finally:
-        workbook.close()
+        _close(workbook)
