@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from lantern.access import policy
@@ -628,6 +629,42 @@ def test_who_may_not_record_proceedings_is_refused_and_nothing_is_written(
     assert (CriminalCase.objects.count(), AccusedPerson.objects.count()) == (0, 0)
 
 
+def test_criminal_cases_are_read_from_a_spreadsheet_with_real_dates(
+    supervisor: User, tmp_path: Path
+) -> None:
+    header = [column.name for column in KINDS["criminal_cases"].columns(Lookups())]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "criminal_cases"
+    sheet.append(header)
+    row = {
+        **PROCEEDINGS["criminal_cases"][0],
+        "initiated_on": datetime.date(2024, 2, 1),
+        # An Excel serial number, as a date typed into a cell formatted as a number.
+        "sent_to_court_on": 45422,
+        "status": "Judgment final",
+        "initiating_organisation": "MIA-CTHT",
+    }
+    sheet.append([row.get(name) for name in header])
+    path = tmp_path / "proceedings.xlsx"
+    workbook.save(path)
+
+    run = import_file(KINDS["criminal_cases"], path, supervisor)
+
+    assert (run.file_format, run.created, run.rejected) == ("xlsx", 1, 0)
+    stored = CriminalCase.objects.get()
+    assert (stored.number, stored.status, stored.initiating_organisation.code) == (
+        "2401001",
+        "final",
+        "mia-ctht",
+    )
+    assert (stored.initiated_on, stored.sent_to_court_on) == (
+        datetime.date(2024, 2, 1),
+        datetime.date(2024, 5, 10),
+    )
+
+
 def test_the_prosecution_imports_its_own_criminal_cases(az_pack: Path, tmp_path: Path) -> None:
     prosecutor = staff("prosecutor-general", Role.INVESTIGATOR)
     row = {**PROCEEDINGS["criminal_cases"][1], "initiating_organisation": ""}
@@ -714,12 +751,23 @@ def test_exported_rows_import_again_as_unchanged(supervisor: User, tmp_path: Pat
     }
     import_all(supervisor, tmp_path, by_reference)
     files = export_files(supervisor, tmp_path / "export", with_identity=True)
+    assert "Quliyev" in files["accused_persons"].read_text(encoding="utf-8")
     for kind in PROCEEDINGS_ROWS:
         run = import_file(kind, files[kind.name], supervisor)
         assert (run.rows, run.unchanged) == (
             len(PROCEEDINGS[kind.name]),
             len(PROCEEDINGS[kind.name]),
         ), kind.name
+
+
+def test_the_export_writes_no_proceedings_for_whoever_may_not_see_them(
+    imported: User, tmp_path: Path
+) -> None:
+    ngo_supervisor = staff("ngo-clean-world", Role.SUPERVISOR)
+    files = export_files(ngo_supervisor, tmp_path / "export", with_identity=True)
+    for kind in PROCEEDINGS_ROWS:
+        with files[kind.name].open(encoding="utf-8") as stream:
+            assert list(csv.DictReader(stream)) == []
 
 
 def _proceedings_figures() -> list[dict[str, Any]]:
@@ -805,6 +853,7 @@ def test_a_round_trip_into_an_empty_database_gives_the_same_figures(
     assert (cells["criminal_cases"]["ict"], cells["wanted_international"]["total"]) == (1, 1)
     assert (cells["persons_to_court"]["total"], cells["facts"]["total"]) == (2, 2)
     files = export_files(imported, tmp_path / "export", with_identity=False)
+    assert "Quliyev" not in files["accused_persons"].read_text(encoding="utf-8")
     _empty_the_database()
     assert _proceedings_figures() != figures
 
