@@ -20,6 +20,7 @@ from lantern.assistance.api import (
 from lantern.core import views as core_views
 from lantern.core.admin_site import lantern_admin
 from lantern.core.api import OrganisationViewSet
+from lantern.exchange.api import ImportRunViewSet
 from lantern.hotline.api import ContactCountsView, ContactViewSet
 from lantern.justice.api import AccusedViewSet, CriminalCaseViewSet, DetectedFactViewSet
 from lantern.nrm.api import (
@@ -79,6 +80,7 @@ api_router.register(
 )
 api_router.register("child-hearings", ChildHearingViewSet, basename="api-child-hearing")
 api_router.register("reflection-periods", ReflectionPeriodViewSet, basename="api-reflection-period")
+api_router.register("imports", ImportRunViewSet, basename="api-import")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -92,6 +94,7 @@ urlpatterns = [
     path("", include("lantern.hotline.urls")),
     path("", include("lantern.justice.urls")),
     path("", include("lantern.statistics.urls")),
+    path("", include("lantern.exchange.urls")),
     path("admin/", lantern_admin.urls),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
