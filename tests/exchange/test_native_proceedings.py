@@ -528,7 +528,7 @@ def test_bad_rows_are_rejected_with_their_column_and_reason(imported: User, tmp_
             (
                 7,
                 "initiating_organisation",
-                str(Organisation.objects.get(code="ngo-clean-world").pk),
+                "ngo-clean-world",
                 "Criminal cases are initiated by the police or the prosecution.",
             ),
             (8, "status_reason", "", "Give the reason the case was suspended or terminated."),
@@ -552,7 +552,7 @@ def test_bad_rows_are_rejected_with_their_column_and_reason(imported: User, tmp_
             (
                 2,
                 "court",
-                str(Organisation.objects.get(code="mia-ctht").pk),
+                "mia-ctht",
                 "This organisation is not a court.",
             ),
             (

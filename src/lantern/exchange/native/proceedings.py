@@ -10,8 +10,8 @@ files import into an empty database with every link resolved, and into the same 
 unchanged.
 
 Rows are checked as the justice services check what is typed in. The criminal cases file says
-each case's status; judgments do not move it, so importing files in any order of updates gives
-the statuses the files give. An accused person's identity goes straight to the vault.
+each case's status; a judgment imported after it does not move it, as recording one in Lantern
+would, so a case stays as its row says. An accused person's identity goes straight to the vault.
 """
 
 from __future__ import annotations
@@ -134,13 +134,8 @@ JUDGMENT = Target(
     Judgment,
     missing=gettext_lazy("No judgment with this ID; import the judgments first."),
 )
-VICTIM_CASE = Target(
-    "cases",
-    Case,
-    "reference",
-    gettext_lazy("No case with this ID in your organisation's register; import the case first."),
-    exported_as_imported=False,
-)
+# Rows name victims' cases as the engine resolves them (``Context.own_case``).
+VICTIM_CASE = Target("cases", Case, "reference", exported_as_imported=False)
 
 
 def resolve(target: Target, source_id: str, context: Context) -> int | None:
@@ -299,11 +294,22 @@ class ProceedingsRows(RecordKind):
             )
         if not problems:
             problems = self.check_row(values, context)
-        # The report shows a refused value as the row wrote it: several codes as "a; b".
-        for column in problems:
-            if isinstance(values.get(column), tuple):
-                values[column] = cell(values[column])
+        self._show_as_written(values, problems, context)
         return problems
+
+    def _show_as_written(
+        self, values: dict[str, Any], problems: dict[str, str], context: Context
+    ) -> None:
+        """The report shows a refused value as a row writes it: an organisation by its code,
+        several codes as "a; b"."""
+        organisations = {field.column for field in self.fields if field.organisation}
+        for column in problems:
+            value = values.get(column)
+            if isinstance(value, tuple):
+                values[column] = cell(value)
+            elif column in organisations and value is not None:
+                context.lookups.organisation_map()
+                values[column] = context.lookups.organisation_codes.get(value, value)
 
     def check_row(self, values: dict[str, Any], context: Context) -> dict[str, str]:
         """Problems of a row whose references all resolve."""
