@@ -27,7 +27,13 @@ POSTGRES_URL = os.environ.get(
     "LANTERN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 BENCH_DATABASE = "lantern_bench"
-BENCHMARKS = ("pack_bench.py", "register_bench.py", "statistics_bench.py", "exchange_bench.py")
+BENCHMARKS = (
+    "pack_bench.py",
+    "register_bench.py",
+    "statistics_bench.py",
+    "exchange_bench.py",
+    "native_import_bench.py",
+)
 
 
 def run(script: str, database_url: str) -> dict[str, Any]:

@@ -276,6 +276,8 @@ class _Importer:
             self._create(new_rows)
         else:
             self.tally.created += len(new_rows)
+        # What later batches need is in the database; keeping it here would grow with the file.
+        self.context.resolved.clear()
 
     def _create(self, new_rows: list[NewRow]) -> None:
         """Create the batch's new records together when the kind can; one by one otherwise,
