@@ -22,6 +22,7 @@ from lantern.access import policy
 from lantern.core.models import Organisation, User
 from lantern.exchange.files import safe_cell, written_in_place
 from lantern.exchange.native.kinds import ExportContext, RecordKind
+from lantern.exchange.native.proceedings import PROCEEDINGS_ROWS
 from lantern.exchange.native.registry import CASE_KIND, KINDS
 from lantern.exchange.native.values import Lookups
 from lantern.register.models import Case
@@ -45,8 +46,10 @@ class NativeExport:
     # Kinds the user may not see (criminal proceedings, for most), so not written at all.
     left_out: list[str] = field(default_factory=list)
     identities_asked: bool = False
+    # Victims' and accused persons' identities, counted by row; which ones is never said.
     identities_written: int = 0
     identities_withheld: int = 0
+    identity_columns: list[str] = field(default_factory=list)
 
     @property
     def cases(self) -> int:
@@ -80,16 +83,34 @@ def export_native(
             summary.rows[kind.name] = _write_csv(folder / file_name, header, rows)
             summary.files.append(file_name)
     if context.with_identity:
-        summary.identities_withheld = context.withheld_identities
-        summary.identities_written = summary.cases - context.withheld_identities
+        _count_identities(summary, kinds, context)
     return summary
 
 
 def _may_see(actor: User, kind: RecordKind) -> bool:
-    """Cases and their events follow the cases; records outside any case are proceedings."""
-    if kind is CASE_KIND or kind.belongs_to_case:
+    """Cases and their events follow the cases; criminal proceedings, and any record outside a
+    case, only for those who may see proceedings (a victim's link to a criminal case too)."""
+    if kind is CASE_KIND:
+        return True
+    if kind.belongs_to_case and kind not in PROCEEDINGS_ROWS:
         return True
     return policy.can_see_proceedings(actor)
+
+
+def _count_identities(
+    summary: NativeExport, kinds: list[RecordKind], context: ExportContext
+) -> None:
+    """Each row of a kind with identity columns carries one identity, written or withheld."""
+    with_identity = {
+        kind.name: [column.name for column in kind.columns(Lookups()) if column.identity]
+        for kind in kinds
+    }
+    carrying = sum(summary.rows[name] for name, columns in with_identity.items() if columns)
+    summary.identities_withheld = context.withheld_identities
+    summary.identities_written = carrying - context.withheld_identities
+    summary.identity_columns = sorted(
+        {name for columns in with_identity.values() for name in columns}
+    )
 
 
 def _header(kind: RecordKind) -> list[str]:

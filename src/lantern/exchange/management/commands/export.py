@@ -18,7 +18,6 @@ from lantern.core.models import User
 from lantern.exchange.ctdc_export import DEFAULT_K, export_ctdc, summary
 from lantern.exchange.files import written_in_place
 from lantern.exchange.htcds import FILES, export_htcds
-from lantern.exchange.native.cases import IDENTITY_COLUMNS
 from lantern.exchange.native.export import FILE_FORMATS, NativeExport, export_native
 from lantern.register.models import Case
 
@@ -136,7 +135,7 @@ class Command(BaseCommand):
         record_access(
             actor=actor,
             action=AccessAction.EXPORT_CASES,
-            fields=list(IDENTITY_COLUMNS) if written.identities_written else None,
+            fields=written.identity_columns if written.identities_written else None,
             detail=f"native {file_format}, {written.cases} case(s), {_identities_logged(written)} "
             "(command)",
         )
@@ -153,7 +152,7 @@ class Command(BaseCommand):
             )
         if written.identities_asked:
             self.stdout.write(
-                _("Identities written for %(written)s cases, withheld for %(withheld)s.")
+                _("Identities written for %(written)s records, withheld for %(withheld)s.")
                 % {"written": written.identities_written, "withheld": written.identities_withheld}
             )
 
@@ -163,6 +162,6 @@ def _identities_logged(written: NativeExport) -> str:
     if not written.identities_asked:
         return "no identities"
     return (
-        f"identities of {written.identities_written} case(s), "
+        f"identities of {written.identities_written} record(s), "
         f"{written.identities_withheld} withheld"
     )
