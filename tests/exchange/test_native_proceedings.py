@@ -610,6 +610,23 @@ def test_bad_rows_are_rejected_with_their_column_and_reason(imported: User, tmp_
     assert _counts() == before
 
 
+def test_a_row_whose_record_was_deleted_in_lantern_is_refused(
+    imported: User, tmp_path: Path
+) -> None:
+    WantedNotice.objects.all().delete()
+    changed = {**PROCEEDINGS["wanted_notices"][0], "believed_country": "RU"}
+    run = import_rows("wanted_notices", [changed], imported, tmp_path)
+    assert problems_of(run) == [
+        (
+            2,
+            "notice_id",
+            "W-1",
+            "The record imported with this ID was deleted in Lantern; give the row a new ID.",
+        )
+    ]
+    assert WantedNotice.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("organisation", "role"),
     [
@@ -730,24 +747,26 @@ def export_files(actor: User, folder: Path, *, with_identity: bool) -> dict[str,
     }
 
 
+def _cases_by_reference(rows: list[dict[str, str]], user: User) -> list[dict[str, str]]:
+    """The rows naming victims' cases by Lantern's reference, as the export names them."""
+
+    def named(value: str) -> str:
+        parts = [part.strip() for part in value.split(";") if part.strip()]
+        return "; ".join(case_of(part, user).reference for part in parts)
+
+    return [
+        {
+            name: named(value) if name in {"case_id", "victim_case_ids"} else value
+            for name, value in row.items()
+        }
+        for row in rows
+    ]
+
+
 def test_exported_rows_import_again_as_unchanged(supervisor: User, tmp_path: Path) -> None:
     import_all(supervisor, tmp_path, {"cases": VICTIM_CASES})
-    references = {case_id: case_of(case_id, supervisor).reference for case_id in ("V-1", "V-2")}
     by_reference = {
-        kind: [
-            {
-                name: (
-                    "; ".join(
-                        references.get(part.strip(), part.strip()) for part in value.split(";")
-                    )
-                    if name in {"case_id", "victim_case_ids"}
-                    else value
-                )
-                for name, value in row.items()
-            }
-            for row in rows
-        ]
-        for kind, rows in PROCEEDINGS.items()
+        kind: _cases_by_reference(rows, supervisor) for kind, rows in PROCEEDINGS.items()
     }
     import_all(supervisor, tmp_path, by_reference)
     files = export_files(supervisor, tmp_path / "export", with_identity=True)
