@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.db.models import Model
 from django.utils import timezone
+from openpyxl import Workbook
 
 from lantern.assistance.models import (
     CompensationClaim,
@@ -852,6 +853,28 @@ def test_dates_are_read_in_the_day_first_order_and_as_excel_serials(
         datetime.date(2023, 12, 31),
         datetime.date(2023, 12, 31),
     ]
+
+
+def test_a_workbook_sheet_named_for_the_kind_imports_with_real_dates(
+    tmp_path: Path, supervisor: User, cases: dict[str, Case]
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "legal_aid"
+    columns = list(ROWS["legal_aid"][0])
+    sheet.append(columns)
+    typed = {"started_on": datetime.date(2023, 3, 15), "ended_on": 45291}
+    sheet.append([typed.get(name, ROWS["legal_aid"][0][name]) for name in columns])
+    path = tmp_path / "events.xlsx"
+    workbook.save(path)
+    run = import_file(EVENT_KINDS["legal_aid"], path, supervisor)
+    assert (outcome(run), run.file_format) == ((1, 0, 0, 0), "xlsx")
+    aid = LegalAid.objects.get()
+    assert (aid.started_on, aid.ended_on) == (
+        datetime.date(2023, 3, 15),
+        datetime.date(2023, 12, 31),
+    )
 
 
 def test_an_event_of_another_organisations_case_is_refused(

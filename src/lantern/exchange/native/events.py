@@ -7,8 +7,9 @@ at the time of the import: the event's own dates are in its columns.
 Each kind checks what the service that records the same event by hand checks (dates not in the
 future, an end not before its start, amounts above zero, codes from the pack), so an imported
 record is one the register could have held anyway. What a service does beyond the record itself
-for events happening now (statutory clocks, access for a provider, the capacity of a shelter
-today) is left to people: the rows describe the past of another system.
+for events happening now (clocks that ran out in the other system, access for a provider, the
+capacity of a shelter today) is left to people: the rows describe the past of another system.
+A reflection period still running is the exception: its end reminder is opened as in Lantern.
 
 An exported row carries the IDs the organisation imported the records under, so the same file
 imported again finds the same records; a record that was never imported goes out as
@@ -592,6 +593,7 @@ class ReferralRows(ModelRows):
         # The consent is not carried by the format: the source's record of it stays there. No
         # access is opened for the provider either; that follows a consent a person records.
         attributes = super().attributes(values, context)
+        # The last change Lantern knows of is this import, by this user.
         attributes["updated_at"] = context.now
         attributes["updated_by_id"] = context.actor.pk
         return attributes
