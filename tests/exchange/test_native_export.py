@@ -246,14 +246,20 @@ def test_a_cell_a_spreadsheet_would_run_goes_out_quoted(
     assert reasons == sorted([f"'{FORMULA_REASON}", f"'{SIGNED_REASON}"])
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_quoted_cells_come_back_as_they_were_typed(
-    small_register: dict[str, Case], tmp_path: Path
+    small_register: dict[str, Case], tmp_path: Path, file_format: str
 ) -> None:
-    _export(tmp_path, SUPERVISOR, "--identities")
+    _export(tmp_path, SUPERVISOR, "--identities", "--format", file_format)
     police = staff("mia-ctht", Role.SUPERVISOR, "police-supervisor")
-    call_command("import", "cases", str(tmp_path / "cases.csv"), "--user", police.username)
-    call_command("import", "events", str(tmp_path / "payments.csv"), "--user", police.username)
-    runs = ImportRun.objects.filter(imported_by=police).order_by("pk")
+    if file_format == "csv":
+        call_command("import", "cases", str(tmp_path / "cases.csv"), "--user", police.username)
+        call_command("import", "events", str(tmp_path / "payments.csv"), "--user", police.username)
+    else:
+        workbook = str(tmp_path / "lantern-export.xlsx")
+        call_command("import", "cases", workbook, "--user", police.username)
+        call_command("import", "events", workbook, "--user", police.username)
+    runs = ImportRun.objects.filter(imported_by=police, rows__gt=0).order_by("pk")
     assert [(run.kind, run.created, run.rejected) for run in runs] == [
         ("cases", 2, 0),
         ("payments", 2, 0),
