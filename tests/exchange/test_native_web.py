@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -37,7 +38,7 @@ def client_for(user: User) -> Client:
 
 def upload(
     client: Client, content: bytes, name: str = "cases.csv", kind: str = "cases", **options: bool
-) -> object:
+) -> Any:
     data: dict[str, object] = {"kind": kind, "file": SimpleUploadedFile(name, content)}
     data.update({option: "on" for option, ticked in options.items() if ticked})
     return client.post("/imports/", data)
@@ -320,7 +321,7 @@ def test_those_who_may_not_import_find_no_import_page_run_report_or_template(
         "/imports/templates/all-events.xlsx",
     ):
         assert client.get(path).status_code == 404, path
-    assert upload(client, GOOD_AND_BAD).status_code == 404  # type: ignore[attr-defined]
+    assert upload(client, GOOD_AND_BAD).status_code == 404
     assert ImportRun.objects.count() == 1
     assert own_cases() == before
 

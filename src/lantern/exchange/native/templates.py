@@ -262,9 +262,9 @@ def _data_sheet(sheet: Worksheet, guides: list[ColumnGuide], lists: _CodeSheet) 
     for index, guide in enumerate(guides, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=guide.name)
-        header.font = HEADER_FONT
         remarks = []
         if guide.required:
+            header.font = HEADER_FONT
             header.fill = REQUIRED_FILL
             remarks.append(_("Required: every row needs a value here."))
         if guide.identity:
@@ -333,7 +333,7 @@ def _help_sheet(sheet: Worksheet, guides: dict[str, list[ColumnGuide]], lists: _
         )
         % {"sheets": names},
         _(
-            "Bold columns on a yellow background are required. Where a column has a drop-down, "
+            "Required columns are bold, on a yellow background. Where a column has a drop-down, "
             "choose from it; the meaning of each code is on the hidden sheet “%(codes)s”."
         )
         % {"codes": CODES_SHEET},
