@@ -11,9 +11,10 @@ for events happening now (clocks that ran out in the other system, access for a 
 capacity of a shelter today) is left to people: the rows describe the past of another system.
 A reflection period still running is the exception: its end reminder is opened as in Lantern.
 
-An exported row carries the IDs the organisation imported the records under, so the same file
-imported again finds the same records; a record that was never imported goes out as
-``<kind>-<number>``, and its case by the case's Lantern reference.
+An exported row carries the ID the organisation imported its record under, so the same file
+imported again finds the same record; a record that was never imported goes out as
+``<kind>-<number>``. Cases are named by their Lantern reference, as the cases file names them,
+so that an export's files also import into another register with every link resolved.
 """
 
 from __future__ import annotations
@@ -165,12 +166,9 @@ def source_ids(organisation_id: int | None, kind: str, object_ids: Iterable[int]
     )
 
 
-def _case_ids(organisation_id: int | None, case_pks: Iterable[int]) -> dict[int, str]:
-    """How a row names each case: the ID it was imported under, else its Lantern reference."""
-    wanted = set(case_pks)
-    names = dict(Case.objects.filter(pk__in=wanted).values_list("pk", "reference"))
-    names.update(source_ids(organisation_id, CASES, wanted))
-    return names
+def _case_ids(case_pks: Iterable[int]) -> dict[int, str]:
+    """How a row names each case: by its Lantern reference, as the cases file does."""
+    return dict(Case.objects.filter(pk__in=set(case_pks)).values_list("pk", "reference"))
 
 
 def _organisation_kind(organisation_pk: int) -> str:
@@ -347,9 +345,7 @@ class ModelRows(RecordKind):
             return
         organisation_id = context.actor.organisation_id
         event_ids = source_ids(organisation_id, self.name, (record.pk for record in records))
-        case_ids = _case_ids(
-            organisation_id, (_follow(record, self.case_path).pk for record in records)
-        )
+        case_ids = _case_ids(_follow(record, self.case_path).pk for record in records)
         link_ids = {
             field.column: self._link_ids(
                 organisation_id,
@@ -381,7 +377,7 @@ class ModelRows(RecordKind):
     ) -> dict[int, str]:
         wanted = {object_id for object_id in object_ids if object_id is not None}
         if kind == CASES:
-            return _case_ids(organisation_id, wanted)
+            return _case_ids(wanted)
         found = source_ids(organisation_id, kind, wanted)
         return {object_id: found.get(object_id, f"{kind}-{object_id}") for object_id in wanted}
 
