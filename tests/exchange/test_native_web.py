@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 from lantern.core.models import Role, User
 from lantern.exchange import forms as import_forms
 from lantern.exchange.models import ImportProblem, ImportRun, RunStatus, SourceRecord
+from lantern.exchange.native.cases import CaseRows
+from lantern.exchange.native.kinds import Context
 from lantern.exchange.native.registry import EVENT_KINDS
 from lantern.register.models import Case
 from tests.register.conftest import staff
@@ -168,6 +170,39 @@ def test_a_refused_file_is_deleted_too_and_its_reason_shown(
     html = client.get(f"/imports/{run.pk}/").content.decode()
     assert "The file was refused; nothing was written." in html
     assert "unknown columns: colour" in html
+
+
+class CasesThatCannotBeWritten(CaseRows):
+    """Cases whose writing fails in a way the engine does not expect (a programming error)."""
+
+    def create(self, values: dict[str, Any], context: Context) -> int:
+        raise RuntimeError(values["case_id"])
+
+    def create_many(self, rows: list[dict[str, Any]], context: Context) -> list[int]:
+        raise RuntimeError(rows[0]["case_id"])
+
+
+def test_an_import_that_stops_unexpectedly_ends_its_run_and_deletes_the_file(
+    supervisor: User, uploads: Path
+) -> None:
+    before = own_cases()
+
+    run_id = import_forms.start_import(
+        CasesThatCannotBeWritten(),
+        SimpleUploadedFile("cases.csv", GOOD_AND_BAD),
+        supervisor,
+        dry_run=False,
+        atomic=False,
+    )
+
+    run = ImportRun.objects.get()
+    assert run_id == run.pk
+    assert run.status == RunStatus.FAILED
+    assert run.finished_at is not None
+    assert list(run.problems.values_list("row", flat=True)) == [0]
+    assert "The import stopped unexpectedly." in run.problems.get().message
+    assert list(uploads.iterdir()) == []
+    assert own_cases() == before
 
 
 def test_a_large_file_is_imported_in_the_background_and_its_file_deleted(

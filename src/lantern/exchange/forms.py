@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from lantern.core.models import User
 from lantern.exchange.models import ImportProblem, ImportRun, RunStatus
-from lantern.exchange.native.engine import import_file
+from lantern.exchange.native.engine import ImportNotAllowed, import_file
 from lantern.exchange.native.kinds import RecordKind
 from lantern.exchange.native.reading import file_digest
 from lantern.exchange.native.registry import KINDS
@@ -103,8 +103,7 @@ def upload_problem(upload: UploadedFile[bytes]) -> str:
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"))
     file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("CSV (comma, semicolon or tab; UTF-8 or Windows-1251) or .xlsx"),
+        label=gettext_lazy("File: CSV (UTF-8 or Windows-1251) or Excel workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
     )
     dry_run = forms.BooleanField(
@@ -135,17 +134,34 @@ def start_import(
     not recorded its run yet (it will appear in the list of imports)."""
     path = _keep_privately(upload)
     file_name = Path(upload.name or path.name).name
+    try:
+        marker = _RunMarker.before(actor, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+    def work() -> None:
+        import_file(
+            kind,
+            path,
+            User.objects.get(pk=actor.pk),
+            file_name=file_name,
+            dry_run=dry_run,
+            atomic=atomic,
+        )
+
     if path.stat().st_size <= IN_REQUEST_BYTES:
-        try:
-            run = import_file(
-                kind, path, actor, file_name=file_name, dry_run=dry_run, atomic=atomic
-            )
-        finally:
-            path.unlink(missing_ok=True)
-        return run.pk
-    return _start_in_background(
-        kind, path, actor, file_name=file_name, dry_run=dry_run, atomic=atomic
+        _import_then_delete(work, path, marker)
+        return marker.find()
+    thread = threading.Thread(
+        target=_run_in_background,
+        args=(work, path, marker, translation.get_language()),
+        name=f"lantern-import-{actor.pk}",
     )
+    with _background_lock:
+        _background.add(thread)
+    thread.start()
+    return marker.wait(thread)
 
 
 def _keep_privately(upload: UploadedFile[bytes]) -> Path:
@@ -171,40 +187,17 @@ _background: set[threading.Thread] = set()
 _background_lock = threading.Lock()
 
 
-def _start_in_background(
-    kind: RecordKind, path: Path, actor: User, *, file_name: str, dry_run: bool, atomic: bool
-) -> int | None:
-    # The engine makes the run; it is found again by who imported which file, after which run.
-    digest = file_digest(path)
-    earlier = ImportRun.objects.filter(imported_by=actor).aggregate(last=Max("pk"))["last"] or 0
-    started = _RunMarker(actor_id=actor.pk, digest=digest, after=earlier)
-
-    def work() -> None:
-        import_file(
-            kind,
-            path,
-            User.objects.get(pk=actor.pk),
-            file_name=file_name,
-            dry_run=dry_run,
-            atomic=atomic,
-        )
-
-    thread = threading.Thread(
-        target=_run_in_background,
-        args=(work, path, started, translation.get_language()),
-        name=f"lantern-import-{actor.pk}",
-    )
-    with _background_lock:
-        _background.add(thread)
-    thread.start()
-    return started.wait(thread)
-
-
 class _RunMarker:
     """How a background import's run is recognised before its thread has said anything."""
 
     def __init__(self, *, actor_id: int, digest: str, after: int) -> None:
         self.actor_id, self.digest, self.after = actor_id, digest, after
+
+    @classmethod
+    def before(cls, actor: User, path: Path) -> _RunMarker:
+        """The marker of the run an import of ``path`` by ``actor`` is about to make."""
+        earlier = ImportRun.objects.filter(imported_by=actor).aggregate(last=Max("pk"))["last"]
+        return cls(actor_id=actor.pk, digest=file_digest(path), after=earlier or 0)
 
     def find(self) -> int | None:
         found: int | None = (
@@ -236,19 +229,26 @@ class _RunMarker:
         return None
 
 
+def _import_then_delete(work: Callable[[], None], path: Path, marker: _RunMarker) -> None:
+    try:
+        work()
+    except ImportNotAllowed:
+        raise
+    except Exception as error:
+        # The class alone: a database error's text may quote a row's values.
+        logger.error("An import stopped: %s", type(error).__name__)
+        _record_stop(marker)
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def _run_in_background(
     work: Callable[[], None], path: Path, marker: _RunMarker, language: str
 ) -> None:
     try:
         with translation.override(language):
-            try:
-                work()
-            except Exception as error:
-                # The class alone: a database error's text may quote a row's values.
-                logger.error("A background import stopped: %s", type(error).__name__)
-                _record_stop(marker)
+            _import_then_delete(work, path, marker)
     finally:
-        path.unlink(missing_ok=True)
         connection.close()
         with _background_lock:
             _background.discard(threading.current_thread())

@@ -94,6 +94,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query_without_page": "",
         "templates": [(kind.name, kind_label(kind)) for kind in kinds],
+        "kind_labels": {name: kind_label(kind) for name, kind in KINDS.items()},
         "has_events": any(kind.name in EVENT_KINDS for kind in kinds),
         "refreshes": any(run.status == RunStatus.RUNNING for run in page.object_list),
     }
