@@ -115,6 +115,23 @@ def test_the_report_download_holds_each_rejected_rows_reason(supervisor: User) -
     ]
 
 
+def test_the_reasons_are_shown_a_page_at_a_time(supervisor: User) -> None:
+    client = client_for(supervisor)
+    bad_rows = "".join(f"SRC-{number},2023-03-02,ngo_outreach,QQ,,\n" for number in range(60))
+    upload(client, (HEADER + bad_rows).encode())
+    run = ImportRun.objects.get()
+
+    first = client.get(f"/imports/{run.pk}/").content.decode()
+    second = client.get(f"/imports/{run.pk}/?page=2").content.decode()
+
+    assert run.rejected == 60
+    assert first.count(BAD_REASON) == 50
+    assert second.count(BAD_REASON) == 10
+    assert "Page 1 of 2" in first
+    assert '<td class="number">61</td>' in second
+    assert '<td class="number">61</td>' not in first
+
+
 def test_a_dry_run_writes_nothing_and_says_what_would_happen(supervisor: User) -> None:
     client = client_for(supervisor)
     before = own_cases()

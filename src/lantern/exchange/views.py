@@ -67,8 +67,11 @@ def visible_run(user: User, run_id: int) -> ImportRun:
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
-    form = ImportForm(request.POST or None, request.FILES or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None, request.FILES if posted else None, actor=actor
+    )
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
             run_id = start_import(
