@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,32 @@ def test_the_reasons_are_shown_a_page_at_a_time(supervisor: User) -> None:
     assert "Page 1 of 2" in first
     assert '<td class="number">61</td>' in second
     assert '<td class="number">61</td>' not in first
+
+
+def test_a_downloaded_template_filled_in_and_uploaded_imports(supervisor: User) -> None:
+    client = client_for(supervisor)
+    workbook = load_workbook(io.BytesIO(client.get("/imports/templates/cases.xlsx").content))
+    sheet = workbook["cases"]
+    names = [cell.value for cell in sheet[1]]
+    given = {
+        "case_id": "XL-1",
+        "registered_at": datetime.datetime(2023, 6, 1, 10, 0),  # noqa: DTZ001 - as Excel holds it
+        "contact_channel": "ngo_outreach",
+        "citizenship": "AZ",
+        "has_children": "yes",
+    }
+    sheet.append([given.get(name) for name in names])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    before = own_cases()
+
+    response = upload(client, filled.getvalue(), name="register.xlsx")
+
+    run = ImportRun.objects.get()
+    assert response["Location"] == f"/imports/{run.pk}/"
+    assert (run.file_format, run.created, run.rejected) == ("xlsx", 1, 0)
+    assert own_cases() == before + 1
+    assert "XLSX" in client.get(f"/imports/{run.pk}/").content.decode()
 
 
 def test_a_dry_run_writes_nothing_and_says_what_would_happen(supervisor: User) -> None:

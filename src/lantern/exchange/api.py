@@ -123,8 +123,9 @@ class ImportRunViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ImportRun]
 ):
     """Imports of cases and events into the caller's organisation's register (Lantern's own
-    CSV/XLSX format). A file up to 256 KB is imported before the answer; a larger one goes on
-    in the background: follow its ``status`` until it is no longer ``running``."""
+    CSV/XLSX format). A small file (up to 256 KB of CSV or 64 KB of XLSX) is imported before
+    the answer; a larger one goes on in the background: follow its ``status`` until it is no
+    longer ``running``."""
 
     serializer_class = ImportRunSerializer
     parser_classes = [MultiPartParser, FormParser]
