@@ -288,7 +288,8 @@ def _record_stop(marker: _RunMarker) -> None:
 
 
 def wait_for_background_imports(timeout: float | None = None) -> None:
-    """Let the imports running in this process finish (tests, and an orderly shutdown)."""
+    """Wait for the imports running in this process to finish. (A stopping process waits for
+    them anyway: their threads are not daemons.)"""
     with _background_lock:
         running = list(_background)
     for thread in running:
