@@ -598,7 +598,7 @@ def test_bad_rows_are_rejected_with_their_column_and_reason(imported: User, tmp_
             (
                 3,
                 "victim_case_ids",
-                "NGO-1; V-1",
+                "V-1; NGO-1",
                 "No case NGO-1 in your organisation's register; import the cases first.",
             ),
         ],
@@ -747,28 +747,9 @@ def export_files(actor: User, folder: Path, *, with_identity: bool) -> dict[str,
     }
 
 
-def _cases_by_reference(rows: list[dict[str, str]], user: User) -> list[dict[str, str]]:
-    """The rows naming victims' cases by Lantern's reference, as the export names them."""
-
-    def named(value: str) -> str:
-        parts = [part.strip() for part in value.split(";") if part.strip()]
-        return "; ".join(case_of(part, user).reference for part in parts)
-
-    return [
-        {
-            name: named(value) if name in {"case_id", "victim_case_ids"} else value
-            for name, value in row.items()
-        }
-        for row in rows
-    ]
-
-
 def test_exported_rows_import_again_as_unchanged(supervisor: User, tmp_path: Path) -> None:
     import_all(supervisor, tmp_path, {"cases": VICTIM_CASES})
-    by_reference = {
-        kind: _cases_by_reference(rows, supervisor) for kind, rows in PROCEEDINGS.items()
-    }
-    import_all(supervisor, tmp_path, by_reference)
+    import_all(supervisor, tmp_path, PROCEEDINGS)
     files = export_files(supervisor, tmp_path / "export", with_identity=True)
     assert "Quliyev" in files["accused_persons"].read_text(encoding="utf-8")
     for kind in PROCEEDINGS_ROWS:

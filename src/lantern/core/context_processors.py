@@ -22,5 +22,6 @@ def installation(request: HttpRequest) -> dict[str, Any]:
         "can_log_contact": policy.can_log_contact(request.user),
         "can_see_proceedings": policy.can_see_proceedings(request.user),
         "can_produce_statistics": policy.can_produce_statistics(request.user),
+        "can_import_register_data": policy.can_import_register_data(request.user),
         "can_see_hotline_counts": policy.can_see_hotline_counts(request.user),
     }

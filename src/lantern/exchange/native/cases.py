@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from lantern.access import policy
 from lantern.core.models import Jurisdiction
+from lantern.exchange.models import SourceRecord
 from lantern.exchange.native import values as read
 from lantern.exchange.native.kinds import (
     CASE_ID,
@@ -27,6 +28,7 @@ from lantern.exchange.native.kinds import (
     ExportContext,
     RecordKind,
     cell,
+    exported_case_ids,
 )
 from lantern.exchange.native.values import Lookups
 from lantern.register.identity import (
@@ -237,6 +239,9 @@ class CaseRows(RecordKind):
         the batch, or a new one (saved here, with its sealed identity)."""
         keys = [values.get(PERSON_ID) or "" for values in rows]
         known = context.source_objects("persons", {key for key in keys if key})
+        known.update(
+            _own_persons_by_reference({key for key, pk in known.items() if pk is None}, context)
+        )
         existing = Person.objects.in_bulk([pk for pk in known.values() if pk is not None])
         identities = {pk: open_identity(person) for pk, person in existing.items()}
         persons: list[Person] = []
@@ -244,7 +249,7 @@ class CaseRows(RecordKind):
         new_persons: list[tuple[Person, Identity]] = []
         for key, values in zip(keys, rows, strict=True):
             if known.get(key) is not None:
-                persons.append(existing[known[key]])  # type: ignore[index]
+                persons.append(existing[known[key]])
             elif key in new_by_key:
                 persons.append(new_by_key[key])
             else:
@@ -302,6 +307,8 @@ class CaseRows(RecordKind):
     def _person_for(self, values: dict[str, Any], context: Context) -> Person:
         person_key = values.get(PERSON_ID) or ""
         known = context.source_object("persons", person_key) if person_key else None
+        if known is None and person_key:
+            known = _own_persons_by_reference({person_key}, context).get(person_key)
         if known is not None:
             return Person.objects.get(pk=known)
         person = Person(
@@ -328,14 +335,30 @@ class CaseRows(RecordKind):
             .order_by("registered_at", "pk")
         )
 
+    def existing_by_key(self, source_ids: set[str], context: Context) -> dict[str, int]:
+        """A row may name a case of the importer's own register by its reference: importing an
+        export of that register again then updates its cases instead of registering them twice."""
+        return dict(
+            Case.objects.filter(
+                reference__in=source_ids, registering_organisation=context.organisation
+            ).values_list("reference", "pk")
+        )
+
     def export_rows(
         self, records: QuerySet[Any], context: ExportContext
     ) -> Iterator[dict[str, Any]]:
-        for case in records.iterator(chunk_size=500):
+        for chunk in _chunks(records.iterator(chunk_size=500), 500):
+            yield from self._export_chunk(chunk, context)
+
+    def _export_chunk(self, cases: list[Case], context: ExportContext) -> Iterator[dict[str, Any]]:
+        organisation_id = context.actor.organisation_id
+        case_ids = exported_case_ids((case.pk for case in cases), organisation_id)
+        person_ids = _exported_person_ids([case.person for case in cases], organisation_id)
+        for case in cases:
             person = case.person
             row = {
-                CASE_ID: case.reference,
-                PERSON_ID: person.reference,
+                CASE_ID: case_ids[case.pk],
+                PERSON_ID: person_ids[person.pk],
                 "status": case.status,
                 "registered_at": cell(case.registered_at),
                 "contact_channel": case.contact_channel,
@@ -367,6 +390,37 @@ class CaseRows(RecordKind):
             }
             row.update(_identity_cells(case, context))
             yield row
+
+
+def _chunks(items: Iterator[Case], size: int) -> Iterator[list[Case]]:
+    chunk: list[Case] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _own_persons_by_reference(references: set[str], context: Context) -> dict[str, int]:
+    """Persons of the importer's own register named by their reference (as its exports do)."""
+    return dict(
+        Person.objects.filter(
+            reference__in=references, registering_organisation=context.organisation
+        ).values_list("reference", "pk")
+    )
+
+
+def _exported_person_ids(persons: list[Person], organisation_id: int | None) -> dict[int, str]:
+    """As ``exported_case_ids``, for persons: the ID imported under, else the reference."""
+    names = {person.pk: person.reference for person in persons}
+    if organisation_id is not None:
+        imported = SourceRecord.objects.filter(
+            organisation_id=organisation_id, kind="persons", object_id__in=names
+        ).values_list("object_id", "source_id")
+        names.update(dict(imported))
+    return names
 
 
 def _check_identification(values: dict[str, Any], today: datetime.date) -> dict[str, str]:

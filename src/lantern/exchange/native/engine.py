@@ -55,6 +55,7 @@ class NewRow:
     values: dict[str, Any]
     source_id: str
     digest: str
+    raw: dict[str, Any]
 
 
 @dataclass
@@ -303,7 +304,7 @@ class _Importer:
             except RowRefused as refused:
                 self.tally.reject(
                     [
-                        self._problem(new.row_number, name, new.values, message)
+                        self._problem(new.row_number, name, new.raw, message)
                         for name, message in refused.problems.items()
                     ]
                 )
@@ -327,11 +328,23 @@ class _Importer:
             self.context.resolved[(self.kind.name, new.source_id)] = object_id
 
     def _known_records(self, batch: list[tuple[int, dict[str, Any]]]) -> dict[str, SourceRecord]:
+        """The batch's records already imported, by source ID; those the rows name by a key of
+        Lantern's own come with no digest, so their rows count as changes."""
         ids = {as_text(row.get(self.id_column)) for _number, row in batch}
         records = SourceRecord.objects.filter(
             organisation=self.context.organisation, kind=self.kind.name, source_id__in=ids
         )
-        return {record.source_id: record for record in records}
+        known = {record.source_id: record for record in records}
+        by_key = self.kind.existing_by_key(ids - set(known), self.context)
+        for source_id, object_id in by_key.items():
+            known[source_id] = SourceRecord(
+                organisation=self.context.organisation,
+                kind=self.kind.name,
+                source_id=source_id,
+                object_id=object_id,
+                digest="",
+            )
+        return known
 
     def _take_row(
         self,
@@ -363,11 +376,11 @@ class _Importer:
         if existing is not None and existing.digest == digest:
             self.tally.unchanged += 1
             return []
-        problems = self._check(row_number, values)
+        problems = self._check(row_number, values, row)
         if problems:
             return problems
         if existing is None:
-            new_rows.append(NewRow(row_number, values, source_id, digest))
+            new_rows.append(NewRow(row_number, values, source_id, digest, row))
             return []
         if not self.write:
             self.tally.updated += 1
@@ -377,7 +390,7 @@ class _Importer:
                 self._write(values, source_id, digest, existing)
         except RowRefused as refused:
             return [
-                self._problem(row_number, name, values, message)
+                self._problem(row_number, name, row, message)
                 for name, message in refused.problems.items()
             ]
         except (IntegrityError, DatabaseError):
@@ -425,10 +438,10 @@ class _Importer:
         message = _("No case with this ID in your organisation's register; import the case first.")
         return [Problem(row_number, CASE_ID, values[CASE_ID], message)]
 
-    def _check(self, row_number: int, values: dict[str, Any]) -> list[Problem]:
+    def _check(self, row_number: int, values: dict[str, Any], row: dict[str, Any]) -> list[Problem]:
         problems: list[Problem] = []
         for name, message in self.kind.check(values, self.context).items():
-            problems.append(self._problem(row_number, name, values, message))
+            problems.append(self._problem(row_number, name, row, message))
         return problems
 
     def _write(
@@ -440,6 +453,10 @@ class _Importer:
             self.tally.created += 1
             return
         self.kind.update(existing.object_id, values, self.context)
+        if existing.pk is None:
+            existing.created_by_id = existing.changed_by_id = self.context.run_id
+            existing.digest = digest
+            existing.save()
         SourceRecord.objects.filter(pk=existing.pk).update(
             digest=digest, changed_by_id=self.context.run_id
         )
@@ -450,14 +467,12 @@ class _Importer:
         shown = HIDDEN if column.identity and raw not in (None, "") else as_text(raw)
         return Problem(row_number, column.name, shown, message)
 
-    def _problem(self, row_number: int, name: str, values: dict[str, Any], message: str) -> Problem:
+    def _problem(self, row_number: int, name: str, row: dict[str, Any], message: str) -> Problem:
+        """A reason about a column, showing the cell as the file has it (hidden for identity)."""
         column = next((column for column in self.columns if column.name == name), None)
-        value = values.get(name)
-        if column is not None and column.identity and value not in (None, ""):
-            shown = HIDDEN
-        else:
-            shown = "" if value is None else as_text(value)
-        return Problem(row_number, name, shown, message)
+        if column is None:
+            return Problem(row_number, name, "", message)
+        return self._raw_problem(row_number, column, row.get(name), message)
 
 
 def _conflict(row_number: int) -> Problem:
@@ -483,6 +498,10 @@ def _batches(
 
 
 def _digest(values: dict[str, Any]) -> str:
+    """The row as imported. An event's case counts by the case found, not by how the row named
+    it, so a row naming its case by reference instead of by source ID is unchanged."""
+    if "case" in values:
+        values = {name: value for name, value in values.items() if name != CASE_ID}
     canonical = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

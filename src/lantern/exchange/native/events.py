@@ -57,6 +57,7 @@ from lantern.exchange.native.kinds import (
     RecordKind,
     RowRefused,
     cell,
+    exported_case_ids,
 )
 from lantern.exchange.native.values import CellError, Lookups, Reader, as_text
 from lantern.nrm.deadlines import current_calendar, due_for_rule
@@ -164,11 +165,6 @@ def source_ids(organisation_id: int | None, kind: str, object_ids: Iterable[int]
             organisation_id=organisation_id, kind=kind, object_id__in=wanted
         ).values_list("object_id", "source_id")
     )
-
-
-def _case_ids(case_pks: Iterable[int]) -> dict[int, str]:
-    """How a row names each case: by its Lantern reference, as the cases file does."""
-    return dict(Case.objects.filter(pk__in=set(case_pks)).values_list("pk", "reference"))
 
 
 def _organisation_kind(organisation_pk: int) -> str:
@@ -345,7 +341,9 @@ class ModelRows(RecordKind):
             return
         organisation_id = context.actor.organisation_id
         event_ids = source_ids(organisation_id, self.name, (record.pk for record in records))
-        case_ids = _case_ids(_follow(record, self.case_path).pk for record in records)
+        case_ids = exported_case_ids(
+            (_follow(record, self.case_path).pk for record in records), organisation_id
+        )
         link_ids = {
             field.column: self._link_ids(
                 organisation_id,
@@ -377,7 +375,7 @@ class ModelRows(RecordKind):
     ) -> dict[int, str]:
         wanted = {object_id for object_id in object_ids if object_id is not None}
         if kind == CASES:
-            return _case_ids(wanted)
+            return exported_case_ids(wanted, organisation_id)
         found = source_ids(organisation_id, kind, wanted)
         return {object_id: found.get(object_id, f"{kind}-{object_id}") for object_id in wanted}
 

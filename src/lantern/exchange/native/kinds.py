@@ -163,6 +163,10 @@ class RecordKind:
         """The rows that would import as ``records``."""
         raise NotImplementedError
 
+    def existing_by_key(self, source_ids: set[str], context: Context) -> dict[str, int]:
+        """Records a row may name by a key of Lantern's own rather than by a source ID."""
+        return {}
+
     def records_for(self, cases: QuerySet[Any]) -> QuerySet[Any]:
         """This kind's records belonging to ``cases``."""
         return self.model._default_manager.filter(case__in=cases).order_by("pk")
@@ -192,3 +196,16 @@ def cell(value: Any) -> str:
     if isinstance(value, Iterable) and not isinstance(value, str):
         return "; ".join(str(part) for part in value)
     return str(value)
+
+
+def exported_case_ids(case_pks: Iterable[int], organisation_id: int | None) -> dict[int, str]:
+    """How an export names each case: by the ID the exporting organisation imported it under,
+    so that its own export imports back unchanged, else by its Lantern reference."""
+    wanted = set(case_pks)
+    names = dict(Case.objects.filter(pk__in=wanted).values_list("pk", "reference"))
+    if organisation_id is not None:
+        imported = SourceRecord.objects.filter(
+            organisation_id=organisation_id, kind="cases", object_id__in=wanted
+        ).values_list("object_id", "source_id")
+        names.update(dict(imported))
+    return names

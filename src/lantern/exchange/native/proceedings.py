@@ -135,7 +135,7 @@ JUDGMENT = Target(
     missing=gettext_lazy("No judgment with this ID; import the judgments first."),
 )
 # Rows name victims' cases as the engine resolves them (``Context.own_case``).
-VICTIM_CASE = Target("cases", Case, "reference", exported_as_imported=False)
+VICTIM_CASE = Target("cases", Case, "reference")
 
 
 def resolve(target: Target, source_id: str, context: Context) -> int | None:

@@ -163,12 +163,12 @@ def sheet_names(path: Path) -> list[str]:
         if stream.read(4) != XLSX_MAGIC:
             return []
     workbook = _load_workbook(path)
-    names = list(workbook.sheetnames)
-    _close(workbook)
+    names = list(workbook.book.sheetnames)
+    workbook.close()
     return names
 
 
-def _load_workbook(path: Path) -> Any:
+def _load_workbook(path: Path) -> _Workbook:
     """The workbook in read-only mode, whatever the file is called (an upload's temporary name)."""
     from openpyxl import load_workbook
 
@@ -179,35 +179,41 @@ def _load_workbook(path: Path) -> Any:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         stream.close()
         raise FileRefused(_("The file is not a readable Excel workbook (.xlsx).")) from error
-    workbook.lantern_stream = stream
-    return workbook
+    return _Workbook(workbook, stream)
 
 
-def _close(workbook: Any) -> None:
-    workbook.close()
-    workbook.lantern_stream.close()
+@dataclass
+class _Workbook:
+    """A read-only workbook and the file it reads lazily, closed together."""
+
+    book: Any
+    stream: IO[bytes]
+
+    def close(self) -> None:
+        self.book.close()
+        self.stream.close()
 
 
 def _open_xlsx(path: Path, sheet: str, strict: bool) -> Table:
     workbook = _load_workbook(path)
-    if sheet and (strict or sheet in workbook.sheetnames):
-        if sheet not in workbook.sheetnames:
-            _close(workbook)
+    if sheet and (strict or sheet in workbook.book.sheetnames):
+        if sheet not in workbook.book.sheetnames:
+            workbook.close()
             raise FileRefused(
                 _("The workbook has no sheet named “%(sheet)s”; its sheets are: %(sheets)s.")
-                % {"sheet": sheet, "sheets": ", ".join(workbook.sheetnames)}
+                % {"sheet": sheet, "sheets": ", ".join(workbook.book.sheetnames)}
             )
-        worksheet = workbook[sheet]
-    elif not workbook.worksheets:
-        _close(workbook)
+        worksheet = workbook.book[sheet]
+    elif not workbook.book.worksheets:
+        workbook.close()
         raise FileRefused(_("The workbook has no sheets."))
     else:
-        worksheet = workbook.worksheets[0]
+        worksheet = workbook.book.worksheets[0]
     rows = worksheet.iter_rows(values_only=True)
     try:
         header_cells = next(rows)
     except StopIteration:
-        _close(workbook)
+        workbook.close()
         raise FileRefused(_("The sheet is empty.")) from None
     header = [_clean_header(name) for name in header_cells[:MAX_COLUMNS]]
     while header and not header[-1]:
@@ -231,4 +237,4 @@ def _xlsx_rows(
                 continue
             yield row_number, _as_row(header, list(cells))
     finally:
-        _close(workbook)
+        workbook.close()

@@ -58,8 +58,10 @@ def refuse_formula(text: str) -> None:
 
 def text(max_length: int) -> Reader:
     def read(raw: Any) -> str:
+        # Judged before ``as_text`` drops an export's quote: a quoted "=" is text, not a formula.
+        if isinstance(raw, str):
+            refuse_formula(raw.strip())
         value = as_text(raw)
-        refuse_formula(value)
         if len(value) > max_length:
             raise CellError(
                 _("Longer than %(max)s characters (%(length)s).")
