@@ -342,7 +342,7 @@ def _check_accused(data: AccusedInput) -> None:
     errors.raise_if_any()
 
 
-def _store_identity(accused: AccusedPerson, identity: Identity) -> None:
+def store_accused_identity(accused: AccusedPerson, identity: Identity) -> None:
     key_id, sealed = seal(identity.as_payload(), binding=accused.reference)
     AccusedIdentity.objects.update_or_create(
         accused=accused, defaults={"key_id": key_id, "sealed": sealed, "updated_at": timezone.now()}
@@ -373,7 +373,7 @@ def record_accused(*, actor: User, data: AccusedInput) -> AccusedPerson:
     )
     accused._history_user = actor  # type: ignore[attr-defined]
     accused.save()
-    _store_identity(accused, data.identity)
+    store_accused_identity(accused, data.identity)
     return accused
 
 

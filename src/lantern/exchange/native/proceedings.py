@@ -66,8 +66,8 @@ from lantern.justice.services import (
     SENTENCES_WITH_DURATION,
     STATUSES_NEEDING_REASON,
     open_accused_identity,
+    store_accused_identity,
 )
-from lantern.justice.services import _store_identity as store_accused_identity
 from lantern.register.identity import Identity, IdentityDocument
 from lantern.register.models import Case
 from lantern.register.services import next_reference
