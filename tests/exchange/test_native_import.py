@@ -327,3 +327,37 @@ def test_a_large_file_is_read_as_a_stream(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert rows[-1][1]["case_id"] == "C-1"
     assert peak < 2_000_000, peak
+
+
+def test_importing_an_export_of_ones_own_register_again_registers_no_case_twice(
+    supervisor: User, tmp_path: Path
+) -> None:
+    from lantern.register.services import register_presumed_victim
+    from tests.register.conftest import registration
+
+    typed = register_presumed_victim(actor=supervisor, data=registration())
+    path = _write(tmp_path / "cases.csv", [CASE_HEADER, _case_row("C-1")])
+    import_file(CASE_KIND, path, supervisor)
+    out = tmp_path / "export"
+    out.mkdir()
+    call_command("export", "native", "--user", supervisor.username, "--output", str(out))
+    with (out / "cases.csv").open(encoding="utf-8") as stream:
+        names = {row["case_id"] for row in csv.DictReader(stream)}
+    # The imported case goes out under its source ID, the typed one under its reference.
+    assert names == {"C-1", typed.reference}
+
+    before = _register_snapshot()
+    first = import_file(CASE_KIND, out / "cases.csv", supervisor)
+    # The export writes values the first file left to defaults, so its rows count as changed
+    # once; the cases themselves stay as they were.
+    assert (first.created, first.rejected, first.updated + first.unchanged) == (0, 0, 2)
+    assert _register_snapshot() == before
+    again = import_file(CASE_KIND, out / "cases.csv", supervisor)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert _register_snapshot() == before
+
+
+def _register_snapshot() -> list[dict[str, object]]:
+    changing = {"version", "updated_at"}
+    cases = Case.objects.order_by("pk").values()
+    return [{name: value for name, value in case.items() if name not in changing} for case in cases]

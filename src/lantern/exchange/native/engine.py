@@ -213,6 +213,7 @@ class _Importer:
         write: bool,
     ) -> None:
         self.kind, self.columns, self.context, self.run_record = kind, columns, context, run
+        self.blank = _blank_values(kind, context.lookups)
         self.write = write
         self.tally = Tally()
         self.seen: dict[int, int] = {}
@@ -371,7 +372,7 @@ class _Importer:
         problems += self._find_case(row_number, values)
         if problems:
             return problems
-        digest = _digest(values)
+        digest = _digest({**self.blank, **values})
         existing = known.get(source_id)
         if existing is not None and existing.digest == digest:
             self.tally.unchanged += 1
@@ -495,6 +496,18 @@ def _batches(
             batch = []
     if batch:
         yield batch
+
+
+def _blank_values(kind: RecordKind, lookups: Lookups) -> dict[str, Any]:
+    """What each of the kind's columns reads as when empty: a file leaving a column out says
+    the same as one leaving it blank, so the two import as the same row."""
+    blank: dict[str, Any] = {}
+    for column in kind.columns(lookups):
+        try:
+            blank[column.name] = column.read(None)
+        except CellError:
+            blank[column.name] = None
+    return blank
 
 
 def _digest(values: dict[str, Any]) -> str:

@@ -190,7 +190,8 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        # Whole precision: an export read back must give the very same moment.
+        return timezone.localtime(value).isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Iterable) and not isinstance(value, str):
