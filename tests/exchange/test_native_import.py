@@ -361,3 +361,17 @@ def _register_snapshot() -> list[dict[str, object]]:
     changing = {"version", "updated_at"}
     cases = Case.objects.order_by("pk").values()
     return [{name: value for name, value in case.items() if name not in changing} for case in cases]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ru", "Это не дата"), ("az", "Tarix deyil"), ("en", "Not a date")],
+)
+def test_reasons_are_stored_in_the_importing_users_language(
+    supervisor: User, tmp_path: Path, language: str, expected: str
+) -> None:
+    supervisor.preferred_language = language
+    supervisor.save()
+    path = _write(tmp_path / "cases.csv", [CASE_HEADER, _case_row("C-1", registered_at="soon")])
+    run = import_file(CASE_KIND, path, supervisor)
+    assert run.problems.get().message.startswith(expected)
