@@ -26,8 +26,15 @@ commands:
                                    statistics from the register (docs/reports.md)
   validate tables FILE.json --report greta|annual [--format json]
                                    list every contradiction in a table file; non-zero exit if any
+  import cases FILE --user NAME [--dry-run] [--atomic]
+  import events FILE --user NAME [--event-kind KIND] [--dry-run] [--atomic]
+                                   your organisation's records from CSV or XLSX (docs/exchange.md)
+  import htcds FILE.xlsx --user NAME [--dry-run] [--atomic]
+                                   cases from the HTCDS toolkit's Excel template
   import ctdc FILE --user NAME [--release NAME] [--dry-run]
                                    the CTDC global dataset as anonymous external records
+  export native --user NAME --output FOLDER [--identities] [--format csv|xlsx]
+                                   everything you may see, in the format the import reads
   export ctdc --user NAME --output PATH [--k 11]
                                    the register's identified victims for CTDC, k-anonymised
   export htcds --user NAME --output FOLDER
