@@ -18,7 +18,7 @@ from lantern.core.models import Role, User
 from lantern.exchange.models import ImportProblem, ImportRun, RunStatus, SourceRecord
 from lantern.exchange.native.engine import ImportNotAllowed, import_file, write_report
 from lantern.exchange.native.reading import open_table
-from lantern.exchange.native.registry import CASE_KIND, EVENT_KINDS
+from lantern.exchange.native.registry import CASE_KIND, EVENT_KINDS, KINDS
 from lantern.register.identity import open_identity
 from lantern.register.models import Case, Person
 from tests.exchange.native_rows import BAD_KINDS, CASE_HEADER, write_case_file
@@ -375,3 +375,70 @@ def test_reasons_are_stored_in_the_importing_users_language(
     path = _write(tmp_path / "cases.csv", [CASE_HEADER, _case_row("C-1", registered_at="soon")])
     run = import_file(CASE_KIND, path, supervisor)
     assert run.problems.get().message.startswith(expected)
+
+
+def test_a_long_report_is_printed_in_part_and_written_whole_for_those_who_may_see_it(
+    supervisor: User, tmp_path: Path
+) -> None:
+    rows = [_case_row(f"C-{number}", citizenship="QQ") for number in range(250)]
+    path = _write(tmp_path / "cases.csv", [CASE_HEADER, *rows])
+    out = io.StringIO()
+    call_command("import", "cases", str(path), "--user", supervisor.username, stdout=out)
+    run = ImportRun.objects.get()
+    assert f"50 more reasons in the stored report: lantern export import-report --run {run.pk}" in (
+        out.getvalue()
+    )
+    report = tmp_path / "report.csv"
+    call_command(
+        "export", "import-report", "--run", str(run.pk), "--user", supervisor.username,
+        "--output", str(report),
+    )  # fmt: skip
+    with report.open(encoding="utf-8") as stream:
+        reasons = [row for row in csv.reader(stream) if row[1:2] == ["citizenship"]]
+    assert len(reasons) == 250
+    stranger = staff("ngo-contact", Role.SUPERVISOR)
+    with pytest.raises(CommandError, match="may see no import"):
+        call_command(
+            "export", "import-report", "--run", str(run.pk), "--user", stranger.username,
+            "--output", str(tmp_path / "theirs.csv"),
+        )  # fmt: skip
+    assert not (tmp_path / "theirs.csv").exists()
+
+
+def test_events_entered_in_lantern_come_back_from_an_export_without_being_doubled(
+    supervisor: User, tmp_path: Path
+) -> None:
+    from lantern.assistance.models import Payment
+    from lantern.assistance.services import record_payment
+    from lantern.core.models import BenefitType
+    from lantern.register.services import register_presumed_victim
+    from tests.register.conftest import registration
+
+    case = register_presumed_victim(actor=supervisor, data=registration())
+    benefit = BenefitType.objects.get(code="one_time_allowance")
+    record_payment(actor=supervisor, case=case, benefit=benefit, paid_on=datetime.date(2024, 5, 2))
+    out = tmp_path / "export"
+    out.mkdir()
+    call_command("export", "native", "--user", supervisor.username, "--output", str(out))
+    stored = list(Payment.objects.values())
+    for name in ("cases", "payments"):
+        run = import_file(KINDS[name], out / f"{name}.csv", supervisor)
+        assert (run.created, run.rejected, run.updated + run.unchanged) == (0, 0, 1), name
+    assert list(Payment.objects.values()) == stored
+
+
+def test_a_workbook_with_proceedings_is_refused_whole_to_those_who_do_not_record_them(
+    supervisor: User, tmp_path: Path
+) -> None:
+    workbook = Workbook()
+    payments = workbook.active
+    assert payments is not None
+    payments.title = "payments"
+    payments.append(["event_id", "case_id", "benefit", "paid_on", "amount", "payer"])
+    criminal = workbook.create_sheet("criminal_cases")
+    criminal.append(["criminal_case_id", "number", "initiating_organisation", "initiated_on"])
+    path = tmp_path / "history.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError, match="may not import criminal_cases; nothing was written"):
+        call_command("import", "events", str(path), "--user", supervisor.username)
+    assert not ImportRun.objects.exists()

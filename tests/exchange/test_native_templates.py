@@ -120,10 +120,13 @@ def test_code_list_drop_downs_point_at_the_packs_active_codes_on_a_hidden_sheet(
         "sex",
         "region",
         "exploitation_forms",
+        "exploitation_countries",
         "exploitation_scope",
         "recruitment_channel",
         "online_platform",
+        "control_means",
         "document_type",
+        "document_country",
     ]
     for column in coded:
         validation = validation_of(sheet, column.name)

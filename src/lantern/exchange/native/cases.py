@@ -109,7 +109,7 @@ class CaseRows(RecordKind):
                 lookups.codes("forms_of_exploitation"),
                 code_list="forms_of_exploitation",
             ),
-            Column("exploitation_countries", lookups.codes("countries")),
+            Column("exploitation_countries", lookups.codes("countries"), code_list="countries"),
             Column(
                 "exploitation_scope",
                 lookups.code("exploitation_scopes"),
@@ -123,7 +123,9 @@ class CaseRows(RecordKind):
                 code_list="recruitment_channels",
             ),
             Column("online_platform", lookups.code("ict_platforms"), code_list="ict_platforms"),
-            Column("control_means", lookups.codes("means_of_control")),
+            Column(
+                "control_means", lookups.codes("means_of_control"), code_list="means_of_control"
+            ),
             Column("identified_on", read.date),
             Column("identifying_organisation", lookups.organisation),
             Column("identification_method", lookups.choice(IdentificationMethod.choices)),
@@ -141,7 +143,9 @@ class CaseRows(RecordKind):
                 code_list="identity_document_types",
             ),
             Column("document_number", read.text(64), identity=True),
-            Column("document_country", lookups.code("countries"), identity=True),
+            Column(
+                "document_country", lookups.code("countries"), identity=True, code_list="countries"
+            ),
         ]
 
     def check(self, values: dict[str, Any], context: Context) -> dict[str, str]:

@@ -164,8 +164,20 @@ class RecordKind:
         raise NotImplementedError
 
     def existing_by_key(self, source_ids: set[str], context: Context) -> dict[str, int]:
-        """Records a row may name by a key of Lantern's own rather than by a source ID."""
-        return {}
+        """Records a row names as Lantern's export names records entered in Lantern itself
+        (``<kind>-<number>``), among those of the importer's own register: importing such an
+        export again finds them instead of creating them twice."""
+        prefix = f"{self.name}-"
+        numbered = {
+            int(source_id.removeprefix(prefix)): source_id
+            for source_id in source_ids
+            if source_id.startswith(prefix) and source_id.removeprefix(prefix).isdigit()
+        }
+        if not numbered:
+            return {}
+        own_cases = Case.objects.filter(registering_organisation=context.organisation)
+        found = self.records_for(own_cases).filter(pk__in=numbered).values_list("pk", flat=True)
+        return {numbered[pk]: pk for pk in found}
 
     def records_for(self, cases: QuerySet[Any]) -> QuerySet[Any]:
         """This kind's records belonging to ``cases``."""

@@ -668,7 +668,9 @@ class AccusedPersonRows(ProceedingsRows):
                 code_list="identity_document_types",
             ),
             Column("document_number", read.text(64), identity=True),
-            Column("document_country", lookups.code("countries"), identity=True),
+            Column(
+                "document_country", lookups.code("countries"), identity=True, code_list="countries"
+            ),
         ]
 
     def check_row(self, values: dict[str, Any], context: Context) -> dict[str, str]:

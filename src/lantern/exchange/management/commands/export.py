@@ -18,6 +18,8 @@ from lantern.core.models import User
 from lantern.exchange.ctdc_export import DEFAULT_K, export_ctdc, summary
 from lantern.exchange.files import written_in_place
 from lantern.exchange.htcds import FILES, export_htcds
+from lantern.exchange.models import ImportRun
+from lantern.exchange.native.engine import write_report
 from lantern.exchange.native.export import FILE_FORMATS, NativeExport, export_native
 from lantern.register.models import Case
 
@@ -28,11 +30,14 @@ class Command(BaseCommand):
         "register's identified victims in CTDC's format, k-anonymised; `export htcds --user "
         "USERNAME --output FOLDER` writes the cases the user may see in HTCDS 2.0, without "
         "identities; `export native --user USERNAME --output FOLDER [--identities] [--format "
-        "csv|xlsx]` writes them and their records in Lantern's own format, for `lantern import`."
+        "csv|xlsx]` writes them and their records in Lantern's own format, for `lantern import`; "
+        "`export import-report --run N --user USERNAME --output FILE.csv` writes an import's "
+        "report."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=["ctdc", "htcds", "native"])
+        parser.add_argument("kind", choices=["ctdc", "htcds", "native", "import-report"])
+        parser.add_argument("--run", type=int, help="import-report: the import's number")
         parser.add_argument("--k", type=int, default=DEFAULT_K, help="smallest group (default 11)")
         parser.add_argument(
             "--user",
@@ -43,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             required=True,
-            help="the CSV file (ctdc) or the folder (htcds, native) to write",
+            help="the CSV file (ctdc, import-report) or the folder (htcds, native) to write",
         )
         parser.add_argument(
             "--identities",
@@ -64,6 +69,9 @@ class Command(BaseCommand):
             actor = None
         if kind == "htcds":
             self._htcds(actor, user, Path(output))
+            return
+        if kind == "import-report":
+            self._import_report(actor, user, options["run"], Path(output))
             return
         if kind == "native":
             self._native(
@@ -92,6 +100,24 @@ class Command(BaseCommand):
             ),
         )
         self.stdout.write(json.dumps(summary(release), ensure_ascii=False))
+
+    def _import_report(
+        self, actor: User | None, username: str, run_id: int | None, target: Path
+    ) -> None:
+        """An import's stored report, for whoever may see it; the same refusal whether the run
+        is someone else's or does not exist."""
+        run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
+        if actor is None or run is None or not policy.can_view_import_run(actor, run):
+            raise CommandError(
+                _("%(user)s may see no import numbered %(run)s") % {"user": username, "run": run_id}
+            )
+        if not target.parent.is_dir():
+            raise CommandError(_("%(folder)s: no such folder") % {"folder": target.parent})
+        with written_in_place(target) as stream:
+            write_report(run, stream)
+        self.stdout.write(
+            _("Wrote the report of import %(run)s to %(file)s.") % {"run": run.pk, "file": target}
+        )
 
     def _htcds(self, actor: User | None, username: str, folder: Path) -> None:
         """The cases the user may see, as a case export: no identity, access-logged."""

@@ -78,6 +78,12 @@ class Command(BaseCommand):
             self._htcds(path, actor, dry_run=options["dry_run"], atomic=options["atomic"])
             return
         kinds = [CASE_KIND] if kind == "cases" else self._event_kinds(path, options["event_kind"])
+        refused = [kind.name for kind in kinds if not kind.allowed(actor)]
+        if refused:
+            raise CommandError(
+                _("%(user)s may not import %(kinds)s; nothing was written.")
+                % {"user": user, "kinds": ", ".join(refused)}
+            )
         for record_kind in kinds:
             run = import_file(
                 record_kind,
@@ -134,8 +140,15 @@ class Command(BaseCommand):
         stored = run.problems.count()
         if stored > PRINTED_PROBLEMS:
             self.stdout.write(
-                _("… and %(more)s more reasons in the stored report of import %(run)s.")
-                % {"more": stored - PRINTED_PROBLEMS, "run": run.pk}
+                _(
+                    "… and %(more)s more reasons in the stored report: lantern export "
+                    "import-report --run %(run)s --user %(user)s --output report.csv"
+                )
+                % {
+                    "more": stored - PRINTED_PROBLEMS,
+                    "run": run.pk,
+                    "user": run.imported_by.get_username(),
+                }
             )
         how_read = ", ".join(
             part
