@@ -27,6 +27,7 @@ from lantern.exchange.files import safe_cell
 from lantern.exchange.models import ImportProblem, ImportRun, RunStatus, SourceRecord
 from lantern.exchange.native.kinds import CASE_ID, Column, Context, RecordKind, RowRefused
 from lantern.exchange.native.reading import EXTRA_CELLS, FileRefused, Table, file_digest, open_table
+from lantern.exchange.native.seen import FirstRows
 from lantern.exchange.native.values import CellError, Lookups, as_text
 
 BATCH = 500
@@ -216,7 +217,7 @@ class _Importer:
         self.blank = _blank_values(kind, context.lookups)
         self.write = write
         self.tally = Tally()
-        self.seen: dict[int, int] = {}
+        self.seen = FirstRows()
         self.id_column = kind.id_column
 
     def write_in_batches(self, rows: Iterator[tuple[int, dict[str, Any]]]) -> None:
@@ -358,7 +359,7 @@ class _Importer:
         values, problems = self._read(row_number, row)
         source_id = values.get(self.id_column) or ""
         if source_id:
-            duplicate_of = self._first_seen(source_id, row_number)
+            duplicate_of = self.seen.seen_on(source_id, row_number)
             if duplicate_of is not None:
                 problems.append(
                     Problem(
@@ -397,13 +398,6 @@ class _Importer:
         except (IntegrityError, DatabaseError):
             return [_conflict(row_number)]
         return []
-
-    def _first_seen(self, source_id: str, row_number: int) -> int | None:
-        key = int.from_bytes(hashlib.blake2b(source_id.encode(), digest_size=8).digest(), "big")
-        if key in self.seen:
-            return self.seen[key]
-        self.seen[key] = row_number
-        return None
 
     def _read(self, row_number: int, row: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         values: dict[str, Any] = {}
