@@ -21,7 +21,7 @@ from lantern.assistance.models import Payment
 from lantern.assistance.services import record_payment
 from lantern.core.models import BenefitType, Organisation, Role, User
 from lantern.exchange.models import ImportRun
-from lantern.exchange.native.cases import IDENTITY_COLUMNS
+from lantern.exchange.native.identity_columns import IDENTITY_COLUMNS
 from lantern.exchange.native.proceedings import PROCEEDINGS_ROWS
 from lantern.exchange.native.registry import KINDS
 from lantern.exchange.native.values import Lookups

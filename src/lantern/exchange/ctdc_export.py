@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from lantern.core.models import Jurisdiction
-from lantern.exchange.ctdc import AGE_BANDS, FORMS, MEANS_OF_CONTROL
+from lantern.exchange.ctdc import AGE_BANDS, FORMS, REQUIRED
 from lantern.exchange.files import safe_cell
 from lantern.register.models import Case, CaseExploitationCountry, CaseExploitationForm
 
@@ -41,17 +41,8 @@ QUASI_IDENTIFIERS = (
     "CountryOfExploitation",
     *FORMS,
 )
-HEADER = (
-    "yearOfRegistration",
-    "Datasource",
-    "gender",
-    "ageBroad",
-    "majorityStatus",
-    "citizenship",
-    "CountryOfExploitation",
-    *FORMS,
-    *MEANS_OF_CONTROL,
-)
+# The columns the import reads, in the same order: what Lantern writes, CTDC can read back.
+HEADER = REQUIRED
 GENDERS = {"female": "Female", "male": "Male"}
 
 Row = dict[str, str]

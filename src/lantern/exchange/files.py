@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 # A cell starting with one of these is a formula (or a DDE call) to a spreadsheet.
 SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +24,16 @@ def written_in_place(path: Path) -> Iterator[IO[str]]:
     try:
         with partial.open("w", encoding="utf-8", newline="") as stream:
             yield stream
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def saved_in_place(workbook: Any, path: Path) -> None:
+    """Save an openpyxl workbook so that ``path`` only ever holds a finished one."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        workbook.save(partial)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)

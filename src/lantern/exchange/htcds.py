@@ -24,7 +24,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from lantern.core.models import CodeEntry, Jurisdiction
-from lantern.exchange.files import safe_cell, written_in_place
+from lantern.exchange.files import safe_cell, saved_in_place, written_in_place
 from lantern.nrm.models import Referral, ReferralEvent, ReferralStatus, Transfer
 from lantern.register.models import (
     CaseControlMeans,
@@ -479,12 +479,7 @@ def _write_workbook(path: Path, records: list[Record], referrals: list[Record]) 
     for line in ("HTCDS 2.0, written by Lantern", "https://github.com/UNMigration/HTCDS"):
         about.append([line])
     about.append([ATTRIBUTION])
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        workbook.save(partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    saved_in_place(workbook, path)
 
 
 def _fill_sheet(sheet: Any, fields: Sequence[str], records: Iterable[Record]) -> None:

@@ -38,6 +38,7 @@ from lantern.exchange.models import ImportRun, RunStatus
 from lantern.exchange.native import values as read
 from lantern.exchange.native.cases import PERSON_ID, CaseRows
 from lantern.exchange.native.engine import ImportNotAllowed, import_file
+from lantern.exchange.native.identity_columns import identity_values
 from lantern.exchange.native.kinds import Column, Context, ExportContext
 from lantern.exchange.native.reading import (
     XLSX_MAGIC,
@@ -386,7 +387,7 @@ class HtcdsCaseRows(CaseRows):
         case = Case.objects.select_related("person").get(pk=object_id)
         identity = row.merged_identity(open_identity(case.person))
         case_values = {**_stored_values(case), **row.case_values(with_identity=False)}
-        case_values.update(_identity_values(identity))
+        case_values.update(identity_values(identity))
         case_values["status"] = _status_after(case.status, case_values["status"])
         since = _last_status_change()
         super().update(object_id, case_values, context)
@@ -482,23 +483,6 @@ def _new_case_values(values: dict[str, Any], context: Context) -> dict[str, Any]
         **_Row(values).case_values(),
         "registered_at": context.now,
         "contact_channel": CONTACT_CHANNEL,
-    }
-
-
-def _identity_values(identity: Identity) -> dict[str, Any]:
-    """CaseRows' identity columns for ``identity`` (its first document only)."""
-    document = identity.documents[0] if identity.documents else None
-    return {
-        "given_name": identity.given_name,
-        "family_name": identity.family_name,
-        "patronymic": identity.patronymic,
-        "birth_date": identity.birth_date,
-        "birth_place": identity.birth_place,
-        "phone": identity.phone,
-        "address": identity.address,
-        "document_type": document.type if document else "",
-        "document_number": document.number if document else "",
-        "document_country": document.issuing_country if document else "",
     }
 
 

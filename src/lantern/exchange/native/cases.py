@@ -21,6 +21,11 @@ from lantern.access import policy
 from lantern.core.models import Jurisdiction
 from lantern.exchange.models import SourceRecord
 from lantern.exchange.native import values as read
+from lantern.exchange.native.identity_columns import (
+    IDENTITY_COLUMNS,
+    identity_of,
+    identity_values,
+)
 from lantern.exchange.native.kinds import (
     CASE_ID,
     Column,
@@ -33,7 +38,6 @@ from lantern.exchange.native.kinds import (
 from lantern.exchange.native.values import Lookups
 from lantern.register.identity import (
     Identity,
-    IdentityDocument,
     open_identity,
     sealed_identity,
     store_identity,
@@ -61,18 +65,6 @@ from lantern.register.services import (
 )
 
 PERSON_ID = "person_id"
-IDENTITY_COLUMNS = (
-    "given_name",
-    "family_name",
-    "patronymic",
-    "birth_date",
-    "birth_place",
-    "phone",
-    "address",
-    "document_type",
-    "document_number",
-    "document_country",
-)
 IDENTIFIED_STATUSES = {CaseStatus.IDENTIFIED}
 
 
@@ -262,7 +254,7 @@ class CaseRows(RecordKind):
                     registered_at=values["registered_at"],
                 )
                 _apply_person(person, values, context)
-                new_persons.append((person, _identity_of(values) or Identity()))
+                new_persons.append((person, identity_of(values) or Identity()))
                 if key:
                     new_by_key[key] = person
                 persons.append(person)
@@ -283,7 +275,7 @@ class CaseRows(RecordKind):
         case = Case.objects.select_related("person").get(pk=object_id)
         previous_status = case.status
         _apply_person(case.person, values, context)
-        identity = _identity_of(values)
+        identity = identity_of(values)
         if identity is not None:
             store_identity(case.person, identity)
         case.person._history_user = context.actor  # type: ignore[attr-defined]
@@ -323,7 +315,7 @@ class CaseRows(RecordKind):
         _apply_person(person, values, context)
         person._history_user = context.actor  # type: ignore[attr-defined]
         person.save()
-        store_identity(person, _identity_of(values) or Identity())
+        store_identity(person, identity_of(values) or Identity())
         if person_key:
             context.remember("persons", person_key, person.pk)
         return person
@@ -538,31 +530,6 @@ def _decision(case: Case, context: Context) -> IdentificationDecision | None:
     )
 
 
-def _identity_of(values: dict[str, Any]) -> Identity | None:
-    """The identity the row gives, or None when it gives none (a stored one then stays)."""
-    if not any(values.get(name) for name in IDENTITY_COLUMNS):
-        return None
-    documents = []
-    if values.get("document_type"):
-        documents.append(
-            IdentityDocument(
-                type=values["document_type"],
-                number=values.get("document_number") or "",
-                issuing_country=values.get("document_country") or "",
-            )
-        )
-    return Identity(
-        given_name=values.get("given_name") or "",
-        family_name=values.get("family_name") or "",
-        patronymic=values.get("patronymic") or "",
-        birth_date=values.get("birth_date"),
-        birth_place=values.get("birth_place") or "",
-        phone=values.get("phone") or "",
-        address=values.get("address") or "",
-        documents=documents,
-    )
-
-
 def _identity_cells(case: Case, context: ExportContext) -> dict[str, str]:
     empty = dict.fromkeys(IDENTITY_COLUMNS, "")
     if not context.with_identity:
@@ -571,16 +538,4 @@ def _identity_cells(case: Case, context: ExportContext) -> dict[str, str]:
         context.withheld_identities += 1
         return empty
     identity = open_identity(case.person)
-    document = identity.documents[0] if identity.documents else None
-    return {
-        "given_name": identity.given_name,
-        "family_name": identity.family_name,
-        "patronymic": identity.patronymic,
-        "birth_date": cell(identity.birth_date),
-        "birth_place": identity.birth_place,
-        "phone": identity.phone,
-        "address": identity.address,
-        "document_type": document.type if document else "",
-        "document_number": document.number if document else "",
-        "document_country": document.issuing_country if document else "",
-    }
+    return {name: cell(value) for name, value in identity_values(identity).items()}

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from lantern.access import policy
 from lantern.core.models import Organisation, User
-from lantern.exchange.files import safe_cell, written_in_place
+from lantern.exchange.files import safe_cell, saved_in_place, written_in_place
 from lantern.exchange.native.kinds import ExportContext, RecordKind
 from lantern.exchange.native.proceedings import PROCEEDINGS_ROWS
 from lantern.exchange.native.registry import CASE_KIND, KINDS
@@ -157,10 +157,5 @@ def _write_workbook(
             # An empty cell stays empty rather than becoming an empty string.
             sheet.append([cell or None for cell in _cells(header, row)])
             written[kind.name] += 1
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        workbook.save(partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    saved_in_place(workbook, path)
     return written

@@ -35,6 +35,7 @@ from lantern.core.models import Organisation, OrganisationKind, User
 from lantern.exchange.models import SourceRecord
 from lantern.exchange.native import values as read
 from lantern.exchange.native.events import Field, code_field, organisation_field, plain
+from lantern.exchange.native.identity_columns import identity_of, identity_values
 from lantern.exchange.native.kinds import (
     CASE_ID,
     Column,
@@ -68,7 +69,6 @@ from lantern.justice.services import (
     open_accused_identity,
     store_accused_identity,
 )
-from lantern.register.identity import Identity, IdentityDocument
 from lantern.register.models import Case
 from lantern.register.services import next_reference
 
@@ -708,7 +708,7 @@ class AccusedPersonRows(ProceedingsRows):
         record.recording_organisation = context.organisation
 
     def write_related(self, record: Any, values: dict[str, Any], context: Context) -> None:
-        identity = _accused_identity(values)
+        identity = identity_of(values, ACCUSED_IDENTITY_COLUMNS)
         if identity is not None:
             store_accused_identity(record, identity)
 
@@ -720,46 +720,9 @@ class AccusedPersonRows(ProceedingsRows):
             context.withheld_identities += 1
             return row
         identity = open_accused_identity(record)
-        document = identity.documents[0] if identity.documents else None
-        row.update(
-            {
-                "given_name": identity.given_name,
-                "family_name": identity.family_name,
-                "patronymic": identity.patronymic,
-                "birth_date": cell(identity.birth_date),
-                "birth_place": identity.birth_place,
-                "document_type": document.type if document else "",
-                "document_number": document.number if document else "",
-                "document_country": document.issuing_country if document else "",
-            }
-        )
+        values = identity_values(identity, ACCUSED_IDENTITY_COLUMNS)
+        row.update({name: cell(value) for name, value in values.items()})
         return row
-
-
-def _accused_identity(values: dict[str, Any]) -> Identity | None:
-    """The identity the row gives, or None when it gives none (a stored one then stays)."""
-    if not any(values.get(name) for name in ACCUSED_IDENTITY_COLUMNS):
-        return None
-    documents = []
-    if values.get("document_type"):
-        documents.append(
-            IdentityDocument(
-                type=values["document_type"],
-                number=values.get("document_number") or "",
-                issuing_country=values.get("document_country") or "",
-            )
-        )
-    return Identity(
-        given_name=values.get("given_name") or "",
-        family_name=values.get("family_name") or "",
-        patronymic=values.get("patronymic") or "",
-        birth_date=values.get("birth_date"),
-        birth_place=values.get("birth_place") or "",
-        documents=documents,
-    )
-
-
-# --- Accused persons in criminal cases ------------------------------------------------------------
 
 
 class CriminalCaseAccusedRows(ProceedingsRows):
